@@ -1,0 +1,80 @@
+package dev.metal.cli;
+
+import dev.metal.model.BadInputException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Builds the one CommandLine that main and the tests run, with the exit codes and the
+ * error handling every command shares.
+ */
+public final class Cli {
+    private Cli() {}
+
+    public static CommandLine create(Context context) {
+        CommandLine cli = new CommandLine(new MetalCommand(context));
+        cli.setOut(context.out());
+        cli.setErr(context.err());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(Cli::handleError);
+        cli.setParameterExceptionHandler(Cli::handleUsageError);
+        documentExitCodes(cli);
+        shareStateOption(cli, cli.getCommandSpec().findOption("--state"));
+        return cli;
+    }
+
+    /**
+     * --state FILE works on every command, like the inherited options, but a command
+     * may give --state its own meaning ('host list --state ready'); there the state file
+     * is named before the command or with $METAL_STATE.
+     */
+    private static void shareStateOption(CommandLine cmd, OptionSpec stateFile) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (sub.getCommandSpec().findOption("--state") == null) {
+                sub.getCommandSpec().addOption(OptionSpec.builder(stateFile).build());
+            }
+            shareStateOption(sub, stateFile);
+        }
+    }
+
+    /** Runs metal with these arguments and returns the exit code. */
+    public static int run(Context context, String... args) {
+        return create(context).execute(args);
+    }
+
+    private static void documentExitCodes(CommandLine cli) {
+        Map<String, String> codes = ExitCodes.descriptions();
+        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        for (CommandLine sub : cli.getSubcommands().values()) documentExitCodes(sub);
+    }
+
+    private static int handleError(Exception e, CommandLine cmd, ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        boolean verbose = ((MetalCommand) cmd.getCommandSpec().root().userObject()).verbose();
+        if (verbose) e.printStackTrace(err);
+        if (e instanceof BadInputException bad) {
+            for (String problem : bad.problems()) err.println("metal: " + problem);
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        err.println("metal: " + message);
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+
+    private static int handleUsageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        CommandSpec spec = cmd.getCommandSpec();
+        err.println("metal: " + e.getMessage());
+        err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCodes.BAD_INPUT;
+    }
+}

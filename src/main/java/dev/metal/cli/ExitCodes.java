@@ -1,0 +1,24 @@
+package dev.metal.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The exit codes every metal command documents and uses. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int PARTIAL = 3;
+
+    private ExitCodes() {}
+
+    /** For --help and the man pages. */
+    public static Map<String, String> descriptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("0", "ok");
+        m.put("1", "failure");
+        m.put("2", "usage error or bad input (nothing was changed)");
+        m.put("3", "partial: some hosts failed, the rest are done");
+        return m;
+    }
+}

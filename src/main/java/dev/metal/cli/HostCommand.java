@@ -1,0 +1,172 @@
+package dev.metal.cli;
+
+import dev.metal.model.BadInputException;
+import dev.metal.model.Host;
+import dev.metal.model.HostState;
+import dev.metal.state.JournalEntry;
+import dev.metal.state.State;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "host", description = "List, show, remove hosts and read their history.",
+        subcommands = {HostCommand.List.class, HostCommand.Show.class, HostCommand.Remove.class,
+            HostCommand.History.class})
+public final class HostCommand {
+
+    /** The JSON form of a host in listings: what scripts select on, never a secret. */
+    static Map<String, Object> summary(Host h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", h.hostname());
+        m.put("rack", h.rack());
+        m.put("u", h.u());
+        m.put("state", h.state());
+        m.put("stateReason", h.stateReason());
+        m.put("bmc_mac", h.bmc().mac());
+        m.put("bmc_address", h.bmc().address());
+        m.put("mgmt_mac", h.mgmtMac());
+        m.put("serial", h.serial());
+        m.put("tags", h.tags());
+        m.put("profile", h.match() == null ? null : h.match().profile());
+        return m;
+    }
+
+    static Host find(State state, String hostname) {
+        Host h = state.host(hostname);
+        if (h == null) throw new BadInputException("unknown host " + hostname);
+        return h;
+    }
+
+    @Command(name = "list", description = {"List hosts, optionally filtered.",
+        "Here --state filters by host state; name the state file before the command",
+        "(metal --state FILE host list) or with $METAL_STATE."})
+    static final class List extends BaseCommand {
+        @Option(names = "--rack", paramLabel = "R", description = "Only hosts in this rack.")
+        String rack;
+
+        @Option(names = "--state", paramLabel = "S", description = "Only hosts in this state (${COMPLETION-CANDIDATES}).",
+                converter = StateConverter.class, completionCandidates = StateCandidates.class)
+        HostState hostState;
+
+        @Option(names = "--tag", paramLabel = "T", description = "Only hosts with this tag.")
+        String tag;
+
+        @Override
+        protected Result execute() {
+            java.util.List<Host> hosts = store().load().hosts().values().stream()
+                    .filter(h -> rack == null || rack.equals(h.rack()))
+                    .filter(h -> hostState == null || hostState == h.state())
+                    .filter(h -> tag == null || h.hasTag(tag))
+                    .toList();
+            return new Result() {
+                @Override
+                public Object json() {
+                    return hosts.stream().map(HostCommand::summary).toList();
+                }
+
+                @Override
+                public void print(PrintWriter out) {
+                    Table t = new Table("HOSTNAME", "RACK", "U", "STATE", "BMC MAC", "BMC ADDRESS", "PROFILE");
+                    for (Host h : hosts) {
+                        t.row(h.hostname(), h.rack(), h.u(), h.state(), h.bmc().mac(), h.bmc().address(),
+                                h.match() == null ? null : h.match().profile());
+                    }
+                    t.print(out);
+                }
+            };
+        }
+    }
+
+    @Command(name = "show", description = "Show everything known about one host (secrets masked).")
+    static final class Show extends BaseCommand {
+        @Parameters(paramLabel = "HOST")
+        String hostname;
+
+        @Override
+        protected Result execute() {
+            Host h = find(store().load(), hostname);
+            return new Result() {
+                @Override
+                public Object json() {
+                    return h;
+                }
+
+                @Override
+                public void print(PrintWriter out) {
+                    out.printf("hostname:     %s%n", h.hostname());
+                    out.printf("rack / u:     %s / %d%n", h.rack(), h.u());
+                    out.printf("state:        %s%s%n", h.state(), h.stateReason() == null ? "" : " (" + h.stateReason() + ")");
+                    out.printf("since:        %s%n", h.stateSince());
+                    out.printf("bmc:          mac %s, address %s, user %s, password %s, ipmi port %d%n",
+                            h.bmc().mac(), h.bmc().address(), h.bmc().user(), h.bmc().password(), h.bmc().ipmiPort());
+                    if (h.bmc().tlsFingerprint() != null) out.printf("bmc tls:      %s%n", h.bmc().tlsFingerprint());
+                    out.printf("mgmt mac:     %s%n", h.mgmtMac());
+                    out.printf("serial:       %s%n", h.serial() == null ? "-" : h.serial());
+                    out.printf("tags:         %s%n", h.tags().isEmpty() ? "-" : String.join(" ", h.tags()));
+                    out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
+                    out.printf("profile:      %s%n", h.match() == null ? "-" : h.match().profile());
+                    if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
+                }
+            };
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a host from the state (refused while it is provisioning or active, "
+            + "unless --force).")
+    static final class Remove extends BaseCommand {
+        @Parameters(paramLabel = "HOST")
+        String hostname;
+
+        @Option(names = "--force", description = "Remove even a provisioning or active host.")
+        boolean force;
+
+        @Override
+        protected Result execute() {
+            store().update(tx -> {
+                Host h = tx.host(hostname);
+                if (h == null) throw new BadInputException("unknown host " + hostname);
+                if (!force && (h.state() == HostState.ACTIVE || h.state() == HostState.PROVISIONING)) {
+                    throw new BadInputException(hostname + " is " + h.state() + "; use --force to remove it anyway");
+                }
+                tx.remove(hostname, "removed");
+                return null;
+            });
+            return Results.message("removed " + hostname, Map.of("removed", hostname));
+        }
+    }
+
+    @Command(name = "history", description = "What happened to a host, from the journal, oldest first.")
+    static final class History extends BaseCommand {
+        @Parameters(paramLabel = "HOST")
+        String hostname;
+
+        @Override
+        protected Result execute() {
+            java.util.List<JournalEntry> entries = store().journal().stream()
+                    .filter(e -> hostname.equals(e.host()))
+                    .toList();
+            if (entries.isEmpty() && store().load().host(hostname) == null) {
+                throw new BadInputException("unknown host " + hostname + " (not in state or journal)");
+            }
+            return new Result() {
+                @Override
+                public Object json() {
+                    return entries;
+                }
+
+                @Override
+                public void print(PrintWriter out) {
+                    Table t = new Table("TIME", "COMMAND", "EVENT", "DETAIL");
+                    for (JournalEntry e : entries) {
+                        t.row(e.time(), e.command(), e.event(), e.detail().isEmpty() ? null : e.detail());
+                    }
+                    t.print(out);
+                }
+            };
+        }
+    }
+}

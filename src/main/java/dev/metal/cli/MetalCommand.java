@@ -1,0 +1,83 @@
+package dev.metal.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** The top of the command tree; its options are inherited by every subcommand. */
+@Command(name = "metal",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Bare-metal provisioning: from a rack CSV to a server that answers SSH.",
+            "metal keeps what it knows in one local state file. Each subcommand moves hosts along:",
+            "import -> discover -> scrape -> match -> render -> provision."
+        },
+        footerHeading = "%nFiles:%n",
+        footer = {
+            "  The state file is --state FILE, else $METAL_STATE, else",
+            "  $XDG_STATE_HOME/metal/state.json (~/.local/state/metal/state.json).",
+            "  The journal of every change is beside it, as FILE.journal (JSON lines)."
+        },
+        subcommands = {
+            ImportCommand.class,
+            HostCommand.class,
+            CompletionCommand.class,
+        })
+public final class MetalCommand implements Runnable {
+    final Context context;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Copied onto every subcommand by {@link Cli}, except 'host list' where --state filters by host state. */
+    @Option(names = "--state", paramLabel = "FILE", order = 100,
+            description = "State file (default: $METAL_STATE, else ~/.local/state/metal/state.json).")
+    Path state;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, order = 101,
+            description = "Print the result as JSON on stdout.")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, order = 102,
+            description = "Show progress and diagnostics on stderr, and stack traces on errors.")
+    boolean verbose;
+
+    public MetalCommand(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command; see 'metal --help'");
+    }
+
+    /** The state file this run uses. */
+    public Path statePath() {
+        if (state != null) return state;
+        String fromEnv = context.env("METAL_STATE");
+        if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);
+        String xdg = context.env("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : context.home().resolve(".local/state");
+        return base.resolve("metal/state.json");
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    public Context context() {
+        return context;
+    }
+}

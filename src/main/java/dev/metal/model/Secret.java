@@ -1,0 +1,72 @@
+package dev.metal.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A secret as the user wrote it: a literal, {@code env:VAR} or {@code file:PATH}.
+ * It serializes as {@code ****} everywhere; only the state store, through its own
+ * Jackson mix-in, writes the reference itself.
+ */
+public final class Secret {
+    public static final String MASK = "****";
+
+    private final String reference;
+
+    private Secret(String reference) {
+        this.reference = reference;
+    }
+
+    @JsonCreator
+    public static Secret of(String reference) {
+        return reference == null ? null : new Secret(reference);
+    }
+
+    /** The reference as written (for the state store only). */
+    public String reference() {
+        return reference;
+    }
+
+    /** The secret value: env and file references are read now, when it is used. */
+    public String resolve() {
+        if (reference.startsWith("env:")) {
+            String name = reference.substring(4);
+            String value = System.getenv(name);
+            if (value == null) throw new IllegalStateException("environment variable " + name + " is not set");
+            return value;
+        }
+        if (reference.startsWith("file:")) {
+            Path path = Path.of(reference.substring(5));
+            try {
+                return Files.readString(path, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read secret file " + path + ": " + e.getMessage());
+            }
+        }
+        return reference;
+    }
+
+    @JsonValue
+    public String masked() {
+        return MASK;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret s && s.reference.equals(reference);
+    }
+
+    @Override
+    public int hashCode() {
+        return reference.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return MASK;
+    }
+}
