@@ -24,6 +24,7 @@ public final class Cli {
         cli.setExecutionExceptionHandler(Cli::handleError);
         cli.setParameterExceptionHandler(Cli::handleUsageError);
         documentExitCodes(cli);
+        cli.getSubcommands().get("import").getCommandSpec().usageMessage().footer(ImportCommand.columnHelp());
         shareStateOption(cli, cli.getCommandSpec().findOption("--state"));
         return cli;
     }

@@ -1,12 +1,24 @@
 package dev.metal.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar manifest, so that it is set in one place (the pom). */
+/** The version from a resource the build fills in from the pom, so that it is set in one place. */
 public final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = MetalCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"metal " + (version == null ? "dev" : version)};
+        return new String[] {"metal " + version()};
+    }
+
+    public static String version() {
+        Properties p = new Properties();
+        try (InputStream in = VersionProvider.class.getResourceAsStream("/dev/metal/version.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException ignored) {
+            // fall through to "dev"
+        }
+        return p.getProperty("version", "dev");
     }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads and checks a rack CSV. Every problem in the file is collected with its line
@@ -37,9 +38,8 @@ public final class RackCsv {
         c.put("hostname", "host name (letters, digits, '-', '.'), unique");
         c.put("rack", "rack name");
         c.put("u", "rack unit, 1-60");
-        c.put("bmc_mac", "MAC of the BMC port, unique (aa:bb:.., aa-bb-.., aabb.ccdd.eeff, aabbccddeeff)");
-        c.put("bmc_address", "optional: IP, name, host:port or URL (https unless http:// is given); "
-                + "else found by 'metal discover'");
+        c.put("bmc_mac", "MAC of the BMC port, unique; any usual notation");
+        c.put("bmc_address", "optional: IP, name, host:port or URL; else 'metal discover'");
         c.put("bmc_user", "BMC user name");
         c.put("bmc_password", "BMC password: a literal, env:VAR or file:PATH (read when used)");
         c.put("ipmi_port", "optional: IPMI UDP port, default 623");
@@ -49,12 +49,24 @@ public final class RackCsv {
         return c;
     }
 
+    private static final Pattern HOSTNAME =
+            Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern RACK = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern TAG_SEPARATOR = Pattern.compile("[;\\s]+");
+
     private RackCsv() {}
 
-    /** Reads the file; throws {@link BadInputException} listing every problem with its line. */
-    public static List<RackRow> read(Path file) {
+    /** The valid rows of a file and the problems of the others, each with its line. */
+    public record Sheet(List<RackRow> rows, Problems problems) {}
+
+    /**
+     * Reads the file. A file that cannot be read as a rack CSV at all (no file, bad header)
+     * throws {@link BadInputException}; problems in rows are returned with the valid rows, so
+     * that the caller can add its own findings and report them all at once.
+     */
+    public static Sheet read(Path file) {
         String name = file.toString();
-        List<String> problems = new ArrayList<>();
+        Problems problems = new Problems(name);
         List<RackRow> rows = new ArrayList<>();
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -65,15 +77,15 @@ public final class RackCsv {
                      .readValues(reader)) {
             if (!it.hasNextValue()) throw new BadInputException(name + ": empty file, expected a header line");
             String[] header = it.nextValue();
-            int[] index = headerIndex(name, header, problems);
+            int[] index = headerIndex(header, problems);
             Seen seen = new Seen();
             while (it.hasNextValue()) {
                 int line = it.getCurrentLocation().getLineNr();
                 String[] cells = it.nextValue();
                 if (isBlank(cells)) continue;
-                RackRow row = row(name, line, header.length, cells, index, problems);
+                RackRow row = row(line, header.length, cells, index, problems);
                 if (row != null) {
-                    seen.check(name, row, problems);
+                    seen.check(row, problems);
                     rows.add(row);
                 }
             }
@@ -81,10 +93,9 @@ public final class RackCsv {
             throw new BadInputException(name + ": no such file");
         } catch (IOException | RuntimeException e) {
             if (e instanceof BadInputException b) throw b;
-            problems.add(name + ": not a readable CSV file: " + firstLine(e.getMessage()));
+            problems.addFile("not a readable CSV file: " + firstLine(e.getMessage()));
         }
-        if (!problems.isEmpty()) throw new BadInputException(problems);
-        return rows;
+        return new Sheet(rows, problems);
     }
 
     private static String firstLine(String message) {
@@ -98,7 +109,7 @@ public final class RackCsv {
     }
 
     /** Column positions by name, -1 for an absent optional column. */
-    private static int[] headerIndex(String file, String[] header, List<String> problems) {
+    private static int[] headerIndex(String[] header, Problems problems) {
         List<String> names = new ArrayList<>(COLUMNS.keySet());
         int[] index = new int[names.size()];
         Arrays.fill(index, -1);
@@ -107,28 +118,27 @@ public final class RackCsv {
             if (h.startsWith("\ufeff")) h = h.substring(1);
             int known = names.indexOf(h);
             if (known < 0) {
-                problems.add(file + " line 1: unknown column '" + header[i].trim() + "' (known: "
+                problems.add(1, "unknown column '" + header[i].trim() + "' (known: "
                         + String.join(", ", names) + ")");
             } else if (index[known] >= 0) {
-                problems.add(file + " line 1: column '" + h + "' appears twice");
+                problems.add(1, "column '" + h + "' appears twice");
             } else {
                 index[known] = i;
             }
         }
         for (String required : REQUIRED) {
             if (index[names.indexOf(required)] < 0) {
-                problems.add(file + " line 1: missing required column '" + required + "'");
+                problems.add(1, "missing required column '" + required + "'");
             }
         }
-        if (!problems.isEmpty()) throw new BadInputException(problems);
+        if (!problems.isEmpty()) throw new BadInputException(problems.list());
         return index;
     }
 
-    private static RackRow row(String file, int line, int width, String[] cells, int[] index, List<String> problems) {
-        String at = file + " line " + line + ": ";
-        int before = problems.size();
+    private static RackRow row(int line, int width, String[] cells, int[] index, Problems problems) {
+        List<String> found = new ArrayList<>();
         if (cells.length != width) {
-            problems.add(at + "expected " + width + " fields, found " + cells.length);
+            problems.add(line, "expected " + width + " fields, found " + cells.length);
             return null;
         }
         Map<String, String> v = new HashMap<>();
@@ -137,40 +147,41 @@ public final class RackCsv {
             v.put(names.get(i), index[i] < 0 ? "" : cells[index[i]].trim());
         }
         for (String required : REQUIRED) {
-            if (v.get(required).isEmpty()) problems.add(at + "missing " + required);
+            if (v.get(required).isEmpty()) found.add("missing " + required);
         }
         String hostname = v.get("hostname").toLowerCase(Locale.ROOT);
-        if (!hostname.isEmpty() && !hostname.matches(
-                "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
-            problems.add(at + "bad hostname '" + v.get("hostname") + "'");
+        if (!hostname.isEmpty() && !HOSTNAME.matcher(hostname).matches()) {
+            found.add("bad hostname '" + v.get("hostname") + "'");
         }
         String rack = v.get("rack");
-        if (!rack.isEmpty() && !rack.matches("[A-Za-z0-9._-]+")) {
-            problems.add(at + "bad rack '" + rack + "' (letters, digits, '.', '_', '-')");
+        if (!rack.isEmpty() && !RACK.matcher(rack).matches()) {
+            found.add("bad rack '" + rack + "' (letters, digits, '.', '_', '-')");
         }
-        int u = number(v.get("u"), 1, 60, "u", at, problems, 0);
-        String bmcMac = mac(v.get("bmc_mac"), "bmc_mac", at, problems);
-        String mgmtMac = mac(v.get("mgmt_mac"), "mgmt_mac", at, problems);
+        int u = number(v.get("u"), 1, 60, "u", found, 0);
+        String bmcMac = mac(v.get("bmc_mac"), "bmc_mac", found);
+        String mgmtMac = mac(v.get("mgmt_mac"), "mgmt_mac", found);
         String address = v.get("bmc_address");
         if (!address.isEmpty()) {
             String problem = BmcAddress.problem(address);
-            if (problem != null) problems.add(at + "bad bmc_address '" + address + "': " + problem);
+            if (problem != null) found.add("bad bmc_address '" + address + "': " + problem);
         }
         String password = v.get("bmc_password");
         if (password.equals("env:") || password.equals("file:")) {
-            problems.add(at + "bmc_password names no " + (password.equals("env:") ? "variable" : "file"));
+            found.add("bmc_password names no " + (password.equals("env:") ? "variable" : "file"));
         }
         int ipmiPort = v.get("ipmi_port").isEmpty() ? Bmc.DEFAULT_IPMI_PORT
-                : number(v.get("ipmi_port"), 1, 65535, "ipmi_port", at, problems, 0);
+                : number(v.get("ipmi_port"), 1, 65535, "ipmi_port", found, 0);
         List<String> tags = v.get("tags").isEmpty() ? List.of()
-                : Arrays.stream(v.get("tags").split("[;\\s]+")).filter(t -> !t.isEmpty()).distinct().toList();
-        if (problems.size() > before) return null;
+                : Arrays.stream(TAG_SEPARATOR.split(v.get("tags"))).filter(t -> !t.isEmpty()).distinct().toList();
+        if (!found.isEmpty()) {
+            found.forEach(f -> problems.add(line, f));
+            return null;
+        }
         return new RackRow(line, hostname, rack, u, bmcMac, address.isEmpty() ? null : address, v.get("bmc_user"),
                 password, ipmiPort, mgmtMac, v.get("serial").isEmpty() ? null : v.get("serial"), tags);
     }
 
-    private static int number(String text, int min, int max, String column, String at, List<String> problems,
-                              int fallback) {
+    private static int number(String text, int min, int max, String column, List<String> found, int fallback) {
         if (text.isEmpty()) return fallback;
         try {
             int n = Integer.parseInt(text);
@@ -178,14 +189,14 @@ public final class RackCsv {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        problems.add(at + "bad " + column + " '" + text + "' (a whole number " + min + "-" + max + ")");
+        found.add("bad " + column + " '" + text + "' (a whole number " + min + "-" + max + ")");
         return fallback;
     }
 
-    private static String mac(String text, String column, String at, List<String> problems) {
+    private static String mac(String text, String column, List<String> found) {
         if (text.isEmpty()) return null;
         String mac = Macs.normalize(text);
-        if (mac == null) problems.add(at + "bad " + column + " '" + text + "'");
+        if (mac == null) found.add("bad " + column + " '" + text + "'");
         return mac;
     }
 
@@ -194,17 +205,18 @@ public final class RackCsv {
         final Map<String, Integer> hostnames = new HashMap<>();
         final Map<String, Integer> macs = new HashMap<>();
 
-        void check(String file, RackRow row, List<String> problems) {
-            String at = file + " line " + row.line() + ": ";
+        void check(RackRow row, Problems problems) {
             Integer first = hostnames.putIfAbsent(row.hostname(), row.line());
-            if (first != null) problems.add(at + "duplicate hostname " + row.hostname() + " (first on line " + first + ")");
-            duplicateMac(at, "BMC MAC", row.bmcMac(), row.line(), problems);
-            duplicateMac(at, "mgmt MAC", row.mgmtMac(), row.line(), problems);
+            if (first != null) {
+                problems.add(row.line(), "duplicate hostname " + row.hostname() + " (first on line " + first + ")");
+            }
+            duplicateMac("BMC MAC", row.bmcMac(), row.line(), problems);
+            duplicateMac("mgmt MAC", row.mgmtMac(), row.line(), problems);
         }
 
-        private void duplicateMac(String at, String what, String mac, int line, List<String> problems) {
+        private void duplicateMac(String what, String mac, int line, Problems problems) {
             Integer first = macs.putIfAbsent(mac, line);
-            if (first != null) problems.add(at + "duplicate " + what + " " + mac + " (also on line " + first + ")");
+            if (first != null) problems.add(line, "duplicate " + what + " " + mac + " (also on line " + first + ")");
         }
     }
 }

@@ -30,16 +30,17 @@ public final class RackImporter {
                           List<String> unchanged) {}
 
     public Outcome importFile(Path file, boolean update, boolean dryRun) {
-        List<RackRow> rows = RackCsv.read(file);
+        RackCsv.Sheet sheet = RackCsv.read(file);
         String name = file.toString();
         if (dryRun) {
-            return plan(name, rows, update, null, store.load().hosts().values(), true);
+            return plan(name, sheet, update, null, store.load().hosts().values(), true);
         }
-        return store.update(tx -> plan(name, rows, update, tx, tx.hosts(), false));
+        return store.update(tx -> plan(name, sheet, update, tx, tx.hosts(), false));
     }
 
-    private Outcome plan(String file, List<RackRow> rows, boolean update, Transaction tx,
+    private Outcome plan(String file, RackCsv.Sheet sheet, boolean update, Transaction tx,
                          Iterable<Host> existing, boolean dryRun) {
+        List<RackRow> rows = sheet.rows();
         Map<String, Host> byName = new HashMap<>();
         Map<String, String> macOwner = new HashMap<>();
         for (Host h : existing) {
@@ -47,15 +48,14 @@ public final class RackImporter {
             if (h.bmc() != null && h.bmc().mac() != null) macOwner.put(h.bmc().mac(), h.hostname());
             if (h.mgmtMac() != null) macOwner.put(h.mgmtMac(), h.hostname());
         }
-        List<String> problems = new ArrayList<>();
+        Problems problems = sheet.problems();
         List<String> added = new ArrayList<>();
         List<String> updated = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         Map<RackRow, Host> changes = new LinkedHashMap<>();
         for (RackRow row : rows) {
-            String at = file + " line " + row.line() + ": ";
-            checkMac(at, "BMC MAC", row.bmcMac(), row.hostname(), macOwner, problems);
-            checkMac(at, "mgmt MAC", row.mgmtMac(), row.hostname(), macOwner, problems);
+            checkMac(row.line(), "BMC MAC", row.bmcMac(), row.hostname(), macOwner, problems);
+            checkMac(row.line(), "mgmt MAC", row.mgmtMac(), row.hostname(), macOwner, problems);
             Host old = byName.get(row.hostname());
             if (old == null) {
                 added.add(row.hostname());
@@ -69,11 +69,11 @@ public final class RackImporter {
                 updated.add(row.hostname());
                 changes.put(row, merged);
             } else {
-                problems.add(at + row.hostname() + " is already known with other values ("
+                problems.add(row.line(), row.hostname() + " is already known with other values ("
                         + differences(old, merged) + "); use --update to change it");
             }
         }
-        if (!problems.isEmpty()) throw new BadInputException(problems);
+        if (!problems.isEmpty()) throw new BadInputException(problems.list());
         if (!dryRun) {
             for (Map.Entry<RackRow, Host> change : changes.entrySet()) {
                 RackRow row = change.getKey();
@@ -89,11 +89,11 @@ public final class RackImporter {
         return new Outcome(file, dryRun, added, updated, unchanged);
     }
 
-    private static void checkMac(String at, String what, String mac, String hostname, Map<String, String> owners,
-                                 List<String> problems) {
+    private static void checkMac(int line, String what, String mac, String hostname, Map<String, String> owners,
+                                 Problems problems) {
         String owner = owners.get(mac);
         if (owner != null && !owner.equals(hostname)) {
-            problems.add(at + "duplicate " + what + " " + mac + ": already used by host " + owner);
+            problems.add(line, "duplicate " + what + " " + mac + ": already used by host " + owner);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.metal.model;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A BMC address as written in a rack CSV: an IPv4 or IPv6 address, a DNS name, host:port,
@@ -14,7 +15,10 @@ public final class BmcAddress {
 
     private static final String LABEL = "[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?";
     private static final String HOSTNAME = LABEL + "(\\." + LABEL + ")*";
-    private static final String IPV4 = "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern HOST_NAME = Pattern.compile(HOSTNAME);
+    private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
 
     /** Returns null when valid, else what is wrong with it. */
     public static String problem(String text) {
@@ -55,8 +59,10 @@ public final class BmcAddress {
             String portProblem = portProblem(t.substring(colon + 1));
             if (portProblem != null) return portProblem;
         }
-        if (host.matches("[0-9.]+")) return host.matches(IPV4) ? null : "not a valid IPv4 address";
-        if (host.length() > 253 || !host.matches(HOSTNAME)) return "not a valid IP address or host name";
+        if (DIGITS_AND_DOTS.matcher(host).matches()) {
+            return IPV4.matcher(host).matches() ? null : "not a valid IPv4 address";
+        }
+        if (host.length() > 253 || !HOST_NAME.matcher(host).matches()) return "not a valid IP address or host name";
         return null;
     }
 

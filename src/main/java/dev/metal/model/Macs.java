@@ -1,9 +1,15 @@
 package dev.metal.model;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** MAC address parsing: every common vendor spelling in, lower-case colon form out. */
 public final class Macs {
+    private static final Pattern SEPARATED = Pattern.compile("(?i)[0-9a-f]{1,2}([:-][0-9a-f]{1,2}){5}");
+    private static final Pattern CISCO = Pattern.compile("(?i)[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}");
+    private static final Pattern SEPARATOR = Pattern.compile("[:-]");
+    private static final Pattern BARE = Pattern.compile("(?i)[0-9a-f]{12}");
+
     private Macs() {}
 
     /**
@@ -14,13 +20,13 @@ public final class Macs {
         if (text == null) return null;
         String t = text.trim();
         String hex;
-        if (t.matches("(?i)[0-9a-f]{1,2}([:-][0-9a-f]{1,2}){5}")) {
+        if (SEPARATED.matcher(t).matches()) {
             StringBuilder b = new StringBuilder();
-            for (String part : t.split("[:-]")) b.append(part.length() == 1 ? "0" + part : part);
+            for (String part : SEPARATOR.split(t)) b.append(part.length() == 1 ? "0" + part : part);
             hex = b.toString();
-        } else if (t.matches("(?i)[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}")) {
+        } else if (CISCO.matcher(t).matches()) {
             hex = t.replace(".", "");
-        } else if (t.matches("(?i)[0-9a-f]{12}")) {
+        } else if (BARE.matcher(t).matches()) {
             hex = t;
         } else {
             return null;

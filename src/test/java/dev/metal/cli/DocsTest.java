@@ -1,0 +1,129 @@
+package dev.metal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.asciidoctor.Asciidoctor;
+import org.asciidoctor.Attributes;
+import org.asciidoctor.Options;
+import org.asciidoctor.SafeMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.codegen.docgen.manpage.ManPageGenerator;
+
+/**
+ * The shell completions and man pages in completions/ and man/ are generated from the
+ * command model. This test generates them into target/generated-docs and fails when the
+ * committed files differ. To update the committed files after changing commands:
+ * {@code mvn test -Dtest=DocsTest -Dmetal.docs.update=true}.
+ */
+class DocsTest {
+    static final Path BASE = Path.of(System.getProperty("metal.basedir", "."));
+    static final Path GENERATED = BASE.resolve("target/generated-docs");
+    static Map<String, String> generated;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        generated = generateAll();
+        for (Map.Entry<String, String> e : generated.entrySet()) {
+            Path out = GENERATED.resolve(e.getKey());
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, e.getValue());
+        }
+        if (Boolean.getBoolean("metal.docs.update")) {
+            deleteStale("man");
+            for (Map.Entry<String, String> e : generated.entrySet()) {
+                Path out = BASE.resolve(e.getKey());
+                Files.createDirectories(out.getParent());
+                Files.writeString(out, e.getValue());
+            }
+        }
+    }
+
+    private static void deleteStale(String folder) throws IOException {
+        Path dir = BASE.resolve(folder);
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (!generated.containsKey(folder + "/" + f.getFileName())) Files.delete(f);
+            }
+        }
+    }
+
+    static Map<String, String> generateAll() {
+        Map<String, String> files = new TreeMap<>();
+        CommandLine root = Cli.create(Context.system());
+        String script = CompletionCommand.script(root);
+        files.put("completions/metal.bash", script);
+        files.put("completions/metal.zsh", script);
+        List<CommandLine> commands = new ArrayList<>();
+        collect(root, commands);
+        try (Asciidoctor asciidoctor = Asciidoctor.Factory.create()) {
+            for (CommandLine cmd : commands) {
+                StringWriter adoc = new StringWriter();
+                ManPageGenerator.writeSingleManPage(new PrintWriter(adoc), cmd.getCommandSpec());
+                String name = cmd.getCommandSpec().qualifiedName("-");
+                String troff = asciidoctor.convert(adoc.toString(), Options.builder()
+                        .backend("manpage")
+                        .safe(SafeMode.UNSAFE)
+                        .standalone(true)
+                        .attributes(Attributes.builder()
+                                .attribute("docdate", "2026-11-21")
+                                .attribute("revdate", "2026-11-21")
+                                .attribute("reproducible", "")
+                                .build())
+                        .build());
+                files.put("man/" + name + ".1", troff);
+            }
+        }
+        return files;
+    }
+
+    private static void collect(CommandLine cmd, List<CommandLine> out) {
+        out.add(cmd);
+        for (CommandLine sub : cmd.getSubcommands().values()) collect(sub, out);
+    }
+
+    @Test
+    void committedCompletionsAndManPagesMatchTheCommands() throws IOException {
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, String> e : generated.entrySet()) {
+            Path committed = BASE.resolve(e.getKey());
+            if (!Files.exists(committed) || !Files.readString(committed, StandardCharsets.UTF_8).equals(e.getValue())) {
+                stale.add(e.getKey());
+            }
+        }
+        try (Stream<Path> man = Files.list(BASE.resolve("man"))) {
+            man.map(p -> "man/" + p.getFileName()).filter(p -> !generated.containsKey(p))
+                    .forEach(p -> stale.add(p + " (no such command)"));
+        }
+        assertTrue(stale.isEmpty(), "out of date, regenerate with "
+                + "'mvn test -Dtest=DocsTest -Dmetal.docs.update=true': " + stale);
+    }
+
+    @Test
+    void everyCommandHasAManPageAndTheMainOneRenders() throws Exception {
+        assertTrue(generated.containsKey("man/metal.1"));
+        assertTrue(generated.containsKey("man/metal-import.1"));
+        assertTrue(generated.get("man/metal.1").startsWith("'\\\" t") || generated.get("man/metal.1").contains(".TH"));
+        assertTrue(generated.get("man/metal.1").contains("Exit codes") || generated.get("man/metal.1").contains("EXIT CODES"),
+                "exit codes documented in the man page");
+        Process p = new ProcessBuilder("man", "-l", "-P", "cat", GENERATED.resolve("man/metal.1").toString())
+                .redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), text);
+        assertTrue(text.contains("metal"), text);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.metal.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real metal processes on one state file: they take turns, and a kill -9 never tears the file. */
+class StateStoreProcessTest {
+    @TempDir
+    Path dir;
+
+    static ProcessBuilder metal(Path state, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.metal.cli.Main", "--state", state.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true);
+    }
+
+    @Test
+    void eightConcurrentImportsAllLand() throws Exception {
+        Path state = dir.resolve("state.json");
+        List<Process> processes = new ArrayList<>();
+        for (int batch = 0; batch < 8; batch++) {
+            Path csv = RackFiles.write(dir.resolve("rack" + batch + ".csv"), batch, 50);
+            processes.add(metal(state, "import", csv.toString()).start());
+        }
+        for (Process p : processes) {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "import finished");
+            String output = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.exitValue(), output);
+        }
+        StateStore store = new StateStore(state, "test");
+        assertEquals(400, store.load().hosts().size(), "every host of every import is there");
+        List<JournalEntry> journal = store.journal();
+        assertEquals(400, journal.stream().filter(e -> e.event().equals("imported")).count());
+        for (int batch = 0; batch < 8; batch++) {
+            String file = dir.resolve("rack" + batch + ".csv").toString();
+            assertEquals(50, journal.stream().filter(e -> file.equals(e.detail().get("file"))).count(), file);
+        }
+    }
+
+    @Test
+    void killDuringAnImportLeavesAStateThatLoads() throws Exception {
+        Path state = dir.resolve("state.json");
+        Path small = RackFiles.write(dir.resolve("small.csv"), 90, 10);
+        Path large = RackFiles.write(dir.resolve("large.csv"), 91, 10_000);
+        StateStore store = new StateStore(state, "test");
+        int[] delaysMs = {150, 400, 700, 1000, 1300, 1700};
+        int sawOld = 0;
+        int sawNew = 0;
+        for (int delay : delaysMs) {
+            Files.deleteIfExists(state);
+            Process first = metal(state, "import", small.toString()).start();
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue());
+            Process p = metal(state, "import", large.toString()).start();
+            Thread.sleep(delay);
+            p.destroyForcibly();
+            p.waitFor();
+            int hosts = store.load().hosts().size();
+            assertTrue(hosts == 10 || hosts == 10_010, "old or new state, never torn: " + hosts);
+            if (hosts == 10) sawOld++; else sawNew++;
+        }
+        assertEquals(delaysMs.length, sawOld + sawNew);
+    }
+}
