@@ -1,0 +1,60 @@
+package dev.metal.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run of the build: runs common commands once in one JVM, so that the class
+ * archive the launcher uses (AppCDS / AOT cache) holds the classes they load. Not a
+ * command users see.
+ */
+public final class Warmup {
+    private Warmup() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("metal-warmup");
+        try {
+            Path csv = dir.resolve("rack.csv");
+            StringBuilder rows = new StringBuilder(
+                    "hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,ipmi_port,mgmt_mac,serial,tags\n");
+            for (int i = 0; i < 20; i++) {
+                rows.append(String.format("w%02d,r1,%d,02:00:00:00:00:%02x,10.0.0.%d,admin,env:PW,623,"
+                        + "02:00:00:00:01:%02x,S%d,a;b%n", i, i + 1, i, i + 1, i, i));
+            }
+            Files.writeString(csv, rows);
+            String state = dir.resolve("state.json").toString();
+            run("--version");
+            run("--help");
+            run("--state", state, "import", "--dry-run", csv.toString());
+            run("--state", state, "import", csv.toString());
+            run("--state", state, "host", "list");
+            run("--state", state, "host", "list", "--json");
+            run("--state", state, "host", "show", "w01");
+            run("--state", state, "host", "history", "w01", "--json");
+            run("--state", state, "host", "show", "nope");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.delete(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+    }
+
+    private static void run(String... args) {
+        StringWriter sink = new StringWriter();
+        PrintWriter w = new PrintWriter(sink);
+        Cli.run(new Context(w, w, Map.of(), Path.of(System.getProperty("java.io.tmpdir"))), args);
+    }
+}
