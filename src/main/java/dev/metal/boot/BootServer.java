@@ -228,7 +228,7 @@ public final class BootServer implements AutoCloseable {
         if (host == null) return new Auth(null, refuseNow(ex, hostname, "unknown host"));
         String token = query(ex, "token");
         if (!BootTokens.valid(host, token)) {
-            String why = token == null ? "missing token"
+            String why = token == null || token.isEmpty() ? "missing token"
                     : host.state() != HostState.PROVISIONING || host.provisioning() == null
                     || host.provisioning().token() == null ? "no provisioning in progress" : "wrong token";
             return new Auth(null, refuseNow(ex, hostname, why));
