@@ -20,13 +20,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "provision", description = {
-    "Install an OS on ready hosts: named ones, or --count hosts of --profile placed across racks.",
-    "Per host: provisioning, boot PXE once, power cycle (on if off), serve iPXE and configs,",
-    "wait for the phone-home, boot from disk, active. A host that fails (BMC error, timeout,",
-    "failed install) is quarantined and the slot retries on another ready host of its profile.",
-    "Serves in-process on --listen unless --server names a running 'metal serve'.",
-    "Two runs on one state file never take the same host; an interrupted run continues",
-    "with --resume."})
+    "Install an OS on ready hosts: the ones named, or --count hosts of",
+    "--profile spread across racks.",
+    "Per host: provisioning, boot PXE once, power cycle (on if off), serve",
+    "iPXE and configs, wait for the phone-home, boot from disk, active.",
+    "A host that fails (BMC error, timeout, failed install) is quarantined",
+    "and its slot retries on another ready host of the same profile.",
+    "Serves in-process on --listen unless --server names a 'metal serve'.",
+    "Two runs on one state file never take the same host; --resume",
+    "continues what an interrupted run left."})
 public final class ProvisionCommand extends BaseCommand {
     @Parameters(paramLabel = "HOST", arity = "0..*", description = "Hosts to provision (ready ones).")
     List<String> hosts = new ArrayList<>();

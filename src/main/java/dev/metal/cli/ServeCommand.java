@@ -12,12 +12,14 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", description = {
     "Run the HTTP boot server until interrupted.",
-    "  GET  /ipxe?mac=MAC              iPXE script: install while provisioning, else boot the disk",
-    "  GET  /v1/boot/MAC               Pixiecore API mode (point 'pixiecore api' here)",
-    "  GET  /config/HOST/KIND?token=T  rendered preseed, networkd or cloud-init files",
-    "  GET  /files/PATH                kernels, initrds and images from --files, with Range",
-    "  POST /phone-home/HOST?token=T   the installed system reports in",
-    "Tokens are per host and valid for one provisioning; refusals are journaled."})
+    "  GET  /ipxe?mac=MAC          iPXE script: install while provisioning,",
+    "                              else boot the local disk",
+    "  GET  /v1/boot/MAC           Pixiecore API mode ('pixiecore api URL')",
+    "  GET  /config/HOST/KIND?token=T   preseed, networkd, cloud-init files",
+    "  GET  /files/PATH            kernels, initrds, images (Range requests)",
+    "  POST /phone-home/HOST?token=T    the installed system reports in",
+    "Tokens are per host and valid for one provisioning; refused requests",
+    "are journaled."})
 public final class ServeCommand extends BaseCommand {
     @Option(names = "--listen", paramLabel = "ADDR:PORT", converter = ListenConverter.class,
             defaultValue = BootServer.DEFAULT_LISTEN,
