@@ -204,4 +204,27 @@ class ProvisionTest {
         assertEquals(8, all.size(), "no host was taken twice: " + all);
         assertTrue(fleet.store.load().hosts().values().stream().allMatch(h -> h.state() == HostState.ACTIVE));
     }
+
+    @Test
+    void resumeFinishesAHostThatPhonedHomeWithoutBootingItAgain() throws Exception {
+        fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r1", 2, "web", 2);
+        // As a run killed between the phone-home and the boot-to-disk leaves it.
+        fleet.store.update(tx -> {
+            Host h = tx.host("web-01");
+            tx.put(h.moveTo(HostState.PROVISIONING, "provision p-dead", tx.now()).withProvisioning(
+                    new dev.metal.model.Provisioning("p-dead", "debian-12", dev.metal.model.Secret.of("t"), tx.now(),
+                            tx.now(), 1, null)), "provision-claimed");
+            return null;
+        });
+        CliRun r = metal("provision", "--resume", "--timeout", "5s");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("1 active, 0 failed"), r.out);
+        assertEquals(HostState.ACTIVE, fleet.get("web-01").state());
+        assertNull(fleet.get("web-01").provisioning().token());
+        assertEquals(List.of("boot disk"), fleet.bmcs.arrivals().stream().map(DirectBmcs.Arrival::command).toList());
+        assertEquals(HostState.READY, fleet.get("web-02").state());
+        CliRun again = metal("provision", "--resume");
+        assertTrue(again.out.contains("nothing to resume"), again.out);
+        assertEquals(2, metal("provision", "--resume", "web-02").exitCode);
+    }
 }
