@@ -3,6 +3,7 @@ package dev.metal.cli;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
+import dev.metal.model.Provisioning;
 import dev.metal.state.JournalEntry;
 import dev.metal.state.State;
 import java.io.PrintWriter;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "host", description = "List, show, remove hosts and read their history.",
         subcommands = {HostCommand.List.class, HostCommand.Show.class, HostCommand.Remove.class,
-            HostCommand.History.class})
+            HostCommand.History.class, HostCommand.Quarantine.class, HostCommand.Release.class})
 public final class HostCommand {
 
     /** The JSON form of a host in listings: what scripts select on, never a secret. */
@@ -167,6 +168,71 @@ public final class HostCommand {
                     t.print(out);
                 }
             };
+        }
+    }
+
+    /** Ends a provisioning in progress: its boot token stops working. */
+    static Host withoutToken(Host h) {
+        Provisioning p = h.provisioning();
+        if (p == null || p.token() == null) return h;
+        return h.withProvisioning(new Provisioning(p.requestId(), p.os(), null, p.startedAt(), p.phonedHomeAt(),
+                p.attempt(), p.sshKeys()));
+    }
+
+    @Command(name = "quarantine", description = {"Take a host out of use with a reason: nothing provisions it",
+        "until 'host release'. A provisioning in progress on it fails and its boot token stops working."})
+    static final class Quarantine extends BaseCommand {
+        @Parameters(paramLabel = "HOST")
+        String hostname;
+
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "Why (kept in the state and journal).")
+        String reason;
+
+        @Override
+        protected Result execute() {
+            Host h = store().update(tx -> {
+                Host host = tx.host(hostname);
+                if (host == null) throw new BadInputException("unknown host " + hostname);
+                if (!host.state().canMoveTo(HostState.QUARANTINED)) {
+                    throw new BadInputException(hostname + " is already " + host.state());
+                }
+                Host q = withoutToken(host.moveTo(HostState.QUARANTINED, reason, tx.now()));
+                tx.put(q, "quarantined", Map.of("reason", reason, "from", host.state().label()));
+                return q;
+            });
+            return Results.message("quarantined " + hostname + ": " + reason, summary(h));
+        }
+    }
+
+    @Command(name = "release", description = {"Put a quarantined (or active) host back in use, in the state",
+        "its data supports: ready when it matched a profile, else inventoried, discovered or imported."})
+    static final class Release extends BaseCommand {
+        @Parameters(paramLabel = "HOST")
+        String hostname;
+
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "Why (kept in the state and journal).")
+        String reason;
+
+        @Override
+        protected Result execute() {
+            Host h = store().update(tx -> {
+                Host host = tx.host(hostname);
+                if (host == null) throw new BadInputException("unknown host " + hostname);
+                if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
+                    throw new BadInputException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
+                }
+                HostState target = host.match() != null ? HostState.READY
+                        : host.inventory() != null ? HostState.INVENTORIED
+                        : host.bmc() != null && host.bmc().address() != null ? HostState.DISCOVERED
+                        : HostState.IMPORTED;
+                if (!host.state().canMoveTo(target)) {
+                    throw new BadInputException(hostname + " is " + host.state() + " and cannot go to " + target);
+                }
+                Host r = withoutToken(host.moveTo(target, reason, tx.now()));
+                tx.put(r, "released", Map.of("reason", reason, "to", target.label()));
+                return r;
+            });
+            return Results.message("released " + hostname + " (now " + h.state() + "): " + reason, summary(h));
         }
     }
 }

@@ -29,6 +29,9 @@ import picocli.CommandLine.ParameterException;
         subcommands = {
             ImportCommand.class,
             HostCommand.class,
+            ServeCommand.class,
+            ProvisionCommand.class,
+            PoolCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {

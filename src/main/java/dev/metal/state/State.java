@@ -12,16 +12,18 @@ import java.util.TreeMap;
  */
 public record State(
         int schemaVersion,
-        Map<String, Host> hosts) {
+        Map<String, Host> hosts,
+        Map<String, Integer> poolTargets) {
 
     public static final int SCHEMA_VERSION = 1;
 
     public State {
         hosts = Collections.unmodifiableSortedMap(new TreeMap<>(hosts == null ? Map.of() : hosts));
+        poolTargets = Collections.unmodifiableSortedMap(new TreeMap<>(poolTargets == null ? Map.of() : poolTargets));
     }
 
     public static State empty() {
-        return new State(SCHEMA_VERSION, Map.of());
+        return new State(SCHEMA_VERSION, Map.of(), Map.of());
     }
 
     public Host host(String hostname) {
@@ -29,18 +31,26 @@ public record State(
     }
 
     public State withHosts(Map<String, Host> newHosts) {
-        return new State(schemaVersion, newHosts);
+        return new State(schemaVersion, newHosts, poolTargets);
     }
 
     public State withHost(Host host) {
         TreeMap<String, Host> copy = new TreeMap<>(hosts);
         copy.put(host.hostname(), host);
-        return new State(schemaVersion, copy);
+        return new State(schemaVersion, copy, poolTargets);
+    }
+
+    /** The number of ready hosts to keep per profile ({@code metal pool}); 0 removes the target. */
+    public State withPoolTarget(String profile, int target) {
+        TreeMap<String, Integer> copy = new TreeMap<>(poolTargets);
+        if (target <= 0) copy.remove(profile);
+        else copy.put(profile, target);
+        return new State(schemaVersion, hosts, copy);
     }
 
     public State withoutHost(String hostname) {
         TreeMap<String, Host> copy = new TreeMap<>(hosts);
         copy.remove(hostname);
-        return new State(schemaVersion, copy);
+        return new State(schemaVersion, copy, poolTargets);
     }
 }

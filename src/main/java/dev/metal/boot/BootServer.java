@@ -1,0 +1,318 @@
+package dev.metal.boot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.metal.model.Host;
+import dev.metal.model.HostState;
+import dev.metal.model.Json;
+import dev.metal.model.Log;
+import dev.metal.model.Macs;
+import dev.metal.model.ProfileMatch;
+import dev.metal.model.Provisioning;
+import dev.metal.state.State;
+import dev.metal.state.StateStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP boot server: iPXE scripts by MAC, Pixiecore's API mode, per-host configs and
+ * phone-home behind the host's token, and a folder of kernels and images. It reads the
+ * state file on each request (the file is only ever replaced whole) and writes through
+ * the store, so one server can serve any number of {@code metal provision} runs.
+ */
+public final class BootServer implements AutoCloseable {
+    /** Where {@code metal serve} listens unless told otherwise; the lab's machines look here. */
+    public static final String DEFAULT_LISTEN = "127.0.0.1:8067";
+
+    private final StateStore store;
+    private final BootContent content;
+    private final Path files;
+    private final String advertise;
+    private final int threads;
+    private volatile Consumer<String> phoneHomeListener = h -> {};
+    private HttpServer server;
+    private ThreadPoolExecutor executor;
+
+    /**
+     * @param files     the folder served under /files/ (need not exist)
+     * @param advertise the base URL machines reach this server at, or null for the request's Host header
+     */
+    public BootServer(StateStore store, BootContent content, Path files, String advertise, int threads) {
+        this.store = store;
+        this.content = content;
+        this.files = files.toAbsolutePath().normalize();
+        this.advertise = advertise;
+        this.threads = threads;
+    }
+
+    /** Called with the host name after a phone-home has been recorded. */
+    public void onPhoneHome(Consumer<String> listener) {
+        this.phoneHomeListener = listener;
+    }
+
+    public BootServer start(InetSocketAddress listen) {
+        try {
+            server = HttpServer.create(listen, 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
+                    + ": " + e.getMessage() + " (is another 'metal serve' running? then pass --server URL)", e);
+        }
+        // Bounded threads and queue; when both are full the accepting thread serves, which slows new clients down.
+        AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
+            Thread t = new Thread(r, "metal-boot-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        return this;
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** The base URL for clients: the advertised one, else the address bound. */
+    public String baseUrl() {
+        if (advertise != null) return advertise;
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return "http://" + host + ":" + a.getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.stop(0);
+        if (executor != null) executor.shutdownNow();
+    }
+
+    private record Reply(int status, String contentType, byte[] body) {
+        static Reply text(int status, String text) {
+            return new Reply(status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getRawPath();
+            String method = ex.getRequestMethod();
+            if (path.startsWith("/files/")) {
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    send(ex, Reply.text(405, "GET or HEAD"));
+                    return;
+                }
+                FileServer.serve(ex, files, path.substring("/files/".length()), this::refuse);
+                return;
+            }
+            Reply reply;
+            if (path.equals("/ipxe") || path.startsWith("/ipxe/")) {
+                String mac = path.equals("/ipxe") ? query(ex, "mac") : decode(path.substring("/ipxe/".length()));
+                reply = method.equals("GET") ? ipxe(ex, mac) : Reply.text(405, "GET");
+            } else if (path.startsWith("/v1/boot/")) {
+                reply = method.equals("GET") ? pixiecore(ex, decode(path.substring("/v1/boot/".length())))
+                        : Reply.text(405, "GET");
+            } else if (path.startsWith("/config/")) {
+                String[] parts = path.substring("/config/".length()).split("/", -1);
+                reply = !method.equals("GET") ? Reply.text(405, "GET")
+                        : parts.length != 2 ? Reply.text(404, "use /config/HOST/KIND?token=...")
+                        : config(ex, decode(parts[0]), decode(parts[1]));
+            } else if (path.startsWith("/phone-home/")) {
+                reply = method.equals("POST") ? phoneHome(ex, decode(path.substring("/phone-home/".length())))
+                        : Reply.text(405, "POST");
+            } else {
+                reply = Reply.text(404, "not found");
+            }
+            send(ex, reply);
+        } catch (RuntimeException e) {
+            // One bad request must not take the server down; the message names no secret.
+            Log.warn("boot server: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ": " + e.getMessage());
+            try {
+                send(ex, Reply.text(500, "internal error"));
+            } catch (IOException | RuntimeException ignored) {
+                // headers may already be out
+            }
+        }
+    }
+
+    private Reply ipxe(HttpExchange ex, String macText) {
+        String mac = Macs.normalize(macText);
+        Host host = mac == null ? null : byMac(store.load(), mac);
+        if (host == null) {
+            refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
+            return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Provisioning p = host.provisioning();
+        String script = host.state() == HostState.PROVISIONING && p != null && p.token() != null
+                ? content.ipxeScript(host, base(ex), p.token().resolve())
+                : content.localDiskScript(host);
+        Log.debug("boot server: iPXE script for " + host.hostname());
+        return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply pixiecore(HttpExchange ex, String macText) {
+        String mac = Macs.normalize(macText);
+        Host host = mac == null ? null : byMac(store.load(), mac);
+        if (host == null) {
+            refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
+            return Reply.text(404, "unknown machine");
+        }
+        Provisioning p = host.provisioning();
+        if (host.state() != HostState.PROVISIONING || p == null || p.token() == null) {
+            // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
+            return Reply.text(404, host.hostname() + " is not provisioning");
+        }
+        BootContent.PixiecoreBoot boot = content.pixiecore(host, base(ex), p.token().resolve());
+        try {
+            return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write Pixiecore answer", e);
+        }
+    }
+
+    private Reply config(HttpExchange ex, String hostname, String kind) {
+        Auth auth = authorize(ex, hostname);
+        if (auth.refusal() != null) return auth.refusal();
+        Host host = auth.host();
+        String text = content.config(host, kind, base(ex), query(ex, "token"));
+        if (text == null) return Reply.text(404, hostname + " has no " + kind + " config");
+        return new Reply(200, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply phoneHome(HttpExchange ex, String hostname) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            in.readNBytes(64 * 1024); // the installer may post facts; they are not needed yet
+        }
+        Auth auth = authorize(ex, hostname);
+        if (auth.refusal() != null) return auth.refusal();
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        boolean recorded = store.update(tx -> {
+            Host h = tx.host(hostname);
+            // Check again under the lock: the provisioning may have ended since.
+            if (h == null || !BootTokens.valid(h, query(ex, "token"))) return false;
+            Provisioning p = h.provisioning();
+            if (p.phonedHomeAt() == null) {
+                tx.put(h.withProvisioning(new Provisioning(p.requestId(), p.os(), p.token(), p.startedAt(),
+                        tx.now(), p.attempt(), p.sshKeys())), "phoned-home", Map.of("from", from));
+            }
+            return true;
+        });
+        if (!recorded) return refuseNow(ex, hostname, "provisioning ended");
+        Log.info(hostname + " phoned home");
+        phoneHomeListener.accept(hostname);
+        return Reply.text(200, "ok");
+    }
+
+    /** Either the host (the query carries its live token) or the refusal, already journaled. */
+    private record Auth(Host host, Reply refusal) {}
+
+    private Auth authorize(HttpExchange ex, String hostname) {
+        Host host = store.load().host(hostname);
+        if (host == null) return new Auth(null, refuseNow(ex, hostname, "unknown host"));
+        String token = query(ex, "token");
+        if (!BootTokens.valid(host, token)) {
+            String why = token == null || token.isEmpty() ? "missing token"
+                    : host.state() != HostState.PROVISIONING || host.provisioning() == null
+                    || host.provisioning().token() == null ? "no provisioning in progress" : "wrong token";
+            return new Auth(null, refuseNow(ex, hostname, why));
+        }
+        return new Auth(host, null);
+    }
+
+    private Reply refuseNow(HttpExchange ex, String hostname, String why) {
+        boolean unknown = why.equals("unknown host");
+        refuse(ex, unknown ? null : hostname, why, unknown ? Map.of("host", clip(hostname)) : Map.of());
+        return unknown ? Reply.text(404, "unknown host") : Reply.text(403, "forbidden: " + why);
+    }
+
+    /** Journals a refused request: the path without its query (the token stays out), who asked, and why. */
+    void refuse(HttpExchange ex, String hostname, String why, Map<String, Object> more) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("path", clip(ex.getRequestURI().getRawPath()));
+        detail.put("from", ex.getRemoteAddress().getAddress().getHostAddress());
+        detail.put("reason", why);
+        detail.putAll(more);
+        Log.info("boot server refused " + detail);
+        store.update(tx -> {
+            tx.journal(hostname, "boot-refused", detail);
+            return null;
+        });
+    }
+
+    private static String clip(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+
+    private String base(HttpExchange ex) {
+        if (advertise != null) return advertise;
+        String hostHeader = ex.getRequestHeaders().getFirst("Host");
+        return hostHeader != null && hostHeader.matches("[A-Za-z0-9.:\\[\\]-]+") ? "http://" + hostHeader : baseUrl();
+    }
+
+    static Host byMac(State state, String mac) {
+        for (Host h : state.hosts().values()) {
+            if (mac.equals(Macs.normalize(h.mgmtMac()))) return h;
+            ProfileMatch m = h.match();
+            if (m != null && m.nics() != null) {
+                for (ProfileMatch.NamedNic nic : m.nics().values()) {
+                    if (mac.equals(Macs.normalize(nic.mac()))) return h;
+                }
+            }
+        }
+        return null;
+    }
+
+    static String query(HttpExchange ex, String name) {
+        String q = ex.getRequestURI().getRawQuery();
+        if (q == null) return null;
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (key.equals(name)) return eq < 0 ? "" : decode(pair.substring(eq + 1));
+        }
+        return null;
+    }
+
+    static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    static void send(HttpExchange ex, Reply reply) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", reply.contentType());
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(reply.status(), head ? -1 : reply.body().length == 0 ? -1 : reply.body().length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(reply.body());
+            }
+        }
+    }
+
+    /** Plain-text errors for the file server. */
+    static void sendText(HttpExchange ex, int status, String text) throws IOException {
+        send(ex, Reply.text(status, text));
+    }
+
+    /** How the file server reports a refused path. */
+    interface Refusal {
+        void refuse(HttpExchange ex, String hostname, String why, Map<String, Object> more);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.metal.boot;
+
+import dev.metal.model.Host;
+import dev.metal.model.HostState;
+import dev.metal.model.Provisioning;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Per-host boot tokens: 256 random bits, valid while one provisioning lasts. */
+public final class BootTokens {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compared against when a host has no token, so that the answer takes the same time. */
+    private static final byte[] NONE = new byte[43];
+
+    private BootTokens() {}
+
+    /** A fresh token, URL-safe (base64url without padding). */
+    public static String generate() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** True when {@code given} is the token of the host's current provisioning. */
+    public static boolean valid(Host host, String given) {
+        Provisioning p = host.provisioning();
+        boolean live = host.state() == HostState.PROVISIONING && p != null && p.token() != null;
+        byte[] expected = live ? p.token().resolve().getBytes(StandardCharsets.UTF_8) : NONE;
+        byte[] actual = given == null ? new byte[0] : given.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(expected, actual) && live && given != null;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.metal.cli;
+
+import dev.metal.bmc.Protocol;
+import dev.metal.model.BadInputException;
+import dev.metal.provision.PoolService;
+import dev.metal.state.StateStore;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "pool", description = "Ready hosts per profile: targets, status, demand forecast, warm-up.",
+        subcommands = {PoolCommand.Status.class, PoolCommand.Target.class, PoolCommand.Forecast.class,
+            PoolCommand.Warm.class})
+public final class PoolCommand {
+
+    @Command(name = "status", description = "Ready hosts against the target, per profile.")
+    static final class Status extends BaseCommand {
+        @Override
+        protected Result execute() {
+            List<PoolService.Status> pools = PoolService.status(store().load());
+            return new Result() {
+                @Override
+                public Object json() {
+                    return pools;
+                }
+
+                @Override
+                public void print(PrintWriter out) {
+                    Table t = new Table("PROFILE", "READY", "TARGET", "MISSING", "PROVISIONING", "ACTIVE", "QUARANTINED");
+                    for (PoolService.Status p : pools) {
+                        t.row(p.profile(), p.ready(), p.target(), p.missing(), p.provisioning(), p.active(), p.quarantined());
+                    }
+                    t.print(out);
+                }
+            };
+        }
+    }
+
+    @Command(name = "target", description = "Set how many ready hosts to keep for a profile (0 removes the target).")
+    static final class Target extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "PROFILE")
+        String profile;
+
+        @Parameters(index = "1", paramLabel = "N")
+        int target;
+
+        @Override
+        protected Result execute() {
+            if (target < 0) throw new BadInputException("pool target must not be negative: " + target);
+            store().update(tx -> {
+                tx.updateState(s -> s.withPoolTarget(profile, target), "pool-target",
+                        Map.of("profile", profile, "target", target));
+                return null;
+            });
+            return Results.message("pool " + profile + ": target " + target, Map.of("profile", profile, "target", target));
+        }
+    }
+
+    @Command(name = "forecast", description = {
+        "Hosts each profile will need next period: exponential smoothing over the hosts asked for",
+        "per period in the journal (s = a*x + (1-a)*s)."})
+    static final class Forecast extends BaseCommand {
+        @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
+                description = "Smoothing factor in (0, 1]: higher follows recent demand faster (default: ${DEFAULT-VALUE}).")
+        double alpha;
+
+        @Option(names = "--period", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "1d",
+                description = "Length of one period (default: ${DEFAULT-VALUE}).")
+        Duration period;
+
+        @Override
+        protected Result execute() {
+            if (!(alpha > 0 && alpha <= 1)) throw new BadInputException("--alpha must be in (0, 1], not " + alpha);
+            StateStore store = store();
+            List<PoolService.Forecast> f = PoolService.forecast(store.load(), store.journal(), alpha, period, Instant.now());
+            return new Result() {
+                @Override
+                public Object json() {
+                    return f;
+                }
+
+                @Override
+                public void print(PrintWriter out) {
+                    Table t = new Table("PROFILE", "FORECAST", "NEEDED", "READY", "TARGET", "HISTORY (oldest first)");
+                    for (PoolService.Forecast p : f) {
+                        List<Integer> h = p.history();
+                        String hist = h.size() > 12 ? "... " + h.subList(h.size() - 12, h.size()) : h.toString();
+                        t.row(p.profile(), p.forecast(), p.needed(), p.ready(), p.target(), hist);
+                    }
+                    t.print(out);
+                }
+            };
+        }
+    }
+
+    @Command(name = "warm", description = {
+        "Power on and health-check ready hosts of each profile, up to its target.",
+        "A host whose BMC fails or whose power does not read back on is quarantined."})
+    static final class Warm extends BaseCommand {
+        @Option(names = "--protocol", paramLabel = "P", defaultValue = "auto",
+                description = "BMC protocol: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        Protocol protocol;
+
+        @Override
+        protected Result execute() {
+            List<PoolService.Warmed> warmed = PoolService.warm(store(), Wiring.connector.get(), protocol);
+            long bad = warmed.stream().filter(w -> w.reason() != null).count();
+            return new Result() {
+                @Override
+                public Object json() {
+                    return warmed;
+                }
+
+                @Override
+                public void print(PrintWriter out) {
+                    Table t = new Table("HOST", "PROFILE", "RESULT", "WHY");
+                    for (PoolService.Warmed w : warmed) t.row(w.host(), w.profile(), w.result(), w.reason());
+                    t.print(out);
+                }
+
+                @Override
+                public int exitCode() {
+                    return bad == 0 ? ExitCodes.OK : bad == warmed.size() ? ExitCodes.FAILURE : ExitCodes.PARTIAL;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.metal.provision;
+
+import dev.metal.model.Host;
+import dev.metal.model.HostState;
+import dev.metal.model.Provisioning;
+import dev.metal.state.State;
+import dev.metal.state.StateStore;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Waits for hosts to phone home. The boot server records a phone-home in the state file,
+ * so one thread reads the state now and then for all waiting hosts; an in-process server
+ * also calls {@link #wake} to cut the wait short.
+ */
+final class PhoneHomeWatch implements AutoCloseable {
+    private static final long POLL_MS = 200;
+
+    private record Waiting(String requestId, CompletableFuture<Instant> done) {}
+
+    private final StateStore store;
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    PhoneHomeWatch(StateStore store) {
+        this.store = store;
+        this.thread = new Thread(this::run, "metal-phone-home-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Completes with the phone-home time; fails when the host leaves this provisioning. */
+    CompletableFuture<Instant> watch(String hostname, String requestId) {
+        CompletableFuture<Instant> f = new CompletableFuture<>();
+        f.whenComplete((t, e) -> waiting.remove(hostname));
+        waiting.put(hostname, new Waiting(requestId, f));
+        wake();
+        return f;
+    }
+
+    synchronized void wake() {
+        notifyAll();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                if (!waiting.isEmpty()) check(store.load());
+                synchronized (this) {
+                    wait(POLL_MS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // A state file being replaced can fail a read; the next round reads it again.
+            }
+        }
+    }
+
+    private void check(State state) {
+        for (Map.Entry<String, Waiting> e : waiting.entrySet()) {
+            Host h = state.host(e.getKey());
+            Provisioning p = h == null ? null : h.provisioning();
+            if (h == null || h.state() != HostState.PROVISIONING || p == null
+                    || !e.getValue().requestId().equals(p.requestId())) {
+                String now = h == null ? "removed" : h.state() + (h.stateReason() == null ? "" : " (" + h.stateReason() + ")");
+                e.getValue().done().completeExceptionally(new IllegalStateException("left provisioning: now " + now));
+            } else if (p.phonedHomeAt() != null) {
+                e.getValue().done().complete(p.phonedHomeAt());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.metal.provision;
+
+import dev.metal.bmc.BmcConnector;
+import dev.metal.lab.DirectBmcs;
+import dev.metal.lab.Machine;
+import dev.metal.model.Bmc;
+import dev.metal.model.Host;
+import dev.metal.model.HostState;
+import dev.metal.model.ProfileMatch;
+import dev.metal.model.Secret;
+import dev.metal.state.StateStore;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A small lab for the workflow's tests: a state file with ready hosts, a files folder with
+ * a kernel and an initrd, and lab machines behind in-process BMCs that boot from a boot
+ * server on a port of the test's own.
+ */
+public final class Fleet {
+    public final Path dir;
+    public final Path state;
+    public final Path files;
+    public final int port;
+    public final URI server;
+    public final DirectBmcs bmcs = new DirectBmcs();
+    public final StateStore store;
+    public Duration installTime = Duration.ofMillis(200);
+
+    public Fleet(Path dir) throws IOException {
+        this(dir, freePort());
+    }
+
+    public Fleet(Path dir, int port) throws IOException {
+        this.dir = dir;
+        this.state = dir.resolve("state.json");
+        this.files = dir.resolve("files");
+        this.port = port;
+        this.server = URI.create("http://127.0.0.1:" + port);
+        this.store = new StateStore(state, "test");
+        Files.createDirectories(files.resolve("debian"));
+        Files.write(files.resolve("debian/linux"), bytes(300_000));
+        Files.write(files.resolve("debian/initrd.gz"), bytes(100_000));
+    }
+
+    public static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + i / 251);
+        return b;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static String mac(int i) {
+        return String.format("52:54:00:00:%02x:%02x", i / 256, i % 256);
+    }
+
+    /** Adds a ready host of {@code profile} in {@code rack} with a machine behind its BMC. */
+    public Fleet host(String name, String rack, int u, String profile, int macIndex, Set<Machine.Fault> faults,
+                      DirectBmcs.Fault... bmcFaults) {
+        String mac = mac(macIndex);
+        Instant now = Instant.now();
+        Host h = Host.imported(name, rack, u, new Bmc(mac(10_000 + macIndex), "http://127.0.0.1:1", "admin",
+                        Secret.of("bmc-secret"), Bmc.DEFAULT_IPMI_PORT, null), mac, "SN" + macIndex, List.of(), now)
+                .moveTo(HostState.DISCOVERED, null, now)
+                .moveTo(HostState.INVENTORIED, null, now)
+                .withMatch(new ProfileMatch(profile, Map.of(), Map.of(), null, "test"))
+                .moveTo(HostState.READY, null, now);
+        store.update(tx -> {
+            tx.put(h, "added");
+            return null;
+        });
+        bmcs.add(name, new Machine(mac, server, faults, installTime), bmcFaults);
+        return this;
+    }
+
+    public Fleet host(String name, String rack, int u, String profile, int macIndex) {
+        return host(name, rack, u, profile, macIndex, EnumSet.noneOf(Machine.Fault.class));
+    }
+
+    public BmcConnector connector() {
+        return bmcs;
+    }
+
+    public Host get(String name) {
+        return store.load().host(name);
+    }
+
+    /** The arguments every provision of this fleet needs: the state, the port and the files. */
+    public String[] args(String... more) {
+        String[] base = {"--listen", "127.0.0.1:" + port, "--files", files.toString()};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(more, 0, all, 0, more.length);
+        System.arraycopy(base, 0, all, more.length, base.length);
+        return all;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.metal.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metal.bmc.BmcConnector;
+import dev.metal.bmc.PowerState;
+import dev.metal.boot.BootContent;
+import dev.metal.cli.CliRun;
+import dev.metal.cli.Wiring;
+import dev.metal.lab.DirectBmcs;
+import dev.metal.lab.Machine;
+import dev.metal.model.HostState;
+import dev.metal.model.Json;
+import dev.metal.state.JournalEntry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** metal pool and metal host quarantine|release through the real command line. */
+class PoolTest {
+    @TempDir
+    Path dir;
+    Fleet fleet;
+    Supplier<BmcConnector> savedConnector;
+    Supplier<BootContent> savedContent;
+
+    @BeforeEach
+    void wire() throws Exception {
+        fleet = new Fleet(dir);
+        savedConnector = Wiring.connector;
+        savedContent = Wiring.bootContent;
+        Wiring.connector = fleet::connector;
+        Wiring.bootContent = TestBootContent::new;
+    }
+
+    @AfterEach
+    void unwire() {
+        Wiring.connector = savedConnector;
+        Wiring.bootContent = savedContent;
+    }
+
+    @Test
+    void quarantineAndReleaseMoveTheHostAndAreJournaled() {
+        fleet.host("web-01", "r1", 1, "web", 1);
+        CliRun missingReason = CliRun.metal(fleet.state, "host", "quarantine", "web-01");
+        assertEquals(2, missingReason.exitCode, missingReason.toString());
+
+        CliRun q = CliRun.metal(fleet.state, "host", "quarantine", "web-01", "--reason", "fan noise");
+        assertEquals(0, q.exitCode, q.toString());
+        assertEquals(HostState.QUARANTINED, fleet.get("web-01").state());
+        assertEquals("fan noise", fleet.get("web-01").stateReason());
+        assertEquals(2, CliRun.metal(fleet.state, "host", "quarantine", "web-01", "--reason", "again").exitCode);
+
+        // A quarantined host is never chosen.
+        CliRun plan = CliRun.metal(fleet.state, "provision", "--profile", "web", "--os", "debian-12", "--dry-run");
+        assertEquals(2, plan.exitCode, plan.toString());
+
+        CliRun r = CliRun.metal(fleet.state, "host", "release", "web-01", "--reason", "fan replaced");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("now ready"), r.out);
+        assertEquals(HostState.READY, fleet.get("web-01").state());
+        assertEquals(2, CliRun.metal(fleet.state, "host", "release", "web-01", "--reason", "x").exitCode);
+        List<String> events = fleet.store.journal().stream().filter(e -> "web-01".equals(e.host()))
+                .map(JournalEntry::event).toList();
+        assertTrue(events.containsAll(List.of("quarantined", "released")), events.toString());
+        assertEquals(2, CliRun.metal(fleet.state, "host", "quarantine", "nobody", "--reason", "x").exitCode);
+    }
+
+    @Test
+    void statusTargetAndWarm() throws Exception {
+        fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r1", 2, "web", 2)
+                .host("web-03", "r2", 1, "web", 3, EnumSet.noneOf(Machine.Fault.class), DirectBmcs.Fault.UNREACHABLE)
+                .host("db-01", "r2", 2, "db", 4);
+        assertEquals(0, CliRun.metal(fleet.state, "pool", "target", "web", "3").exitCode);
+        CliRun status = CliRun.metal(fleet.state, "--json", "pool", "status");
+        JsonNode web = find(Json.mapper().readTree(status.out), "web");
+        assertEquals(3, web.get("ready").asInt());
+        assertEquals(3, web.get("target").asInt());
+        assertEquals(0, web.get("missing").asInt());
+        assertEquals(0, find(Json.mapper().readTree(status.out), "db").get("target").asInt());
+
+        CliRun warm = CliRun.metal(fleet.state, "pool", "warm");
+        assertEquals(3, warm.exitCode, warm.toString());
+        assertTrue(warm.out.contains("web-01  web      powered on"), warm.out);
+        assertTrue(warm.out.contains("web-03  web      quarantined  BMC: web-03: BMC"), warm.out);
+        assertEquals(PowerState.ON, fleet.bmcs.machine("web-01").powerState());
+        assertEquals(PowerState.OFF, fleet.bmcs.machine("db-01").powerState(), "no target, not warmed");
+        assertEquals(HostState.QUARANTINED, fleet.get("web-03").state());
+
+        CliRun after = CliRun.metal(fleet.state, "pool", "status");
+        assertTrue(after.out.contains("web      2      3       1        0             0       1"), after.out);
+    }
+
+    @Test
+    void forecastSmoothsDemandPerPeriod() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        List<JournalEntry> journal = new ArrayList<>();
+        int[] perDay = {4, 0, 2, 6};
+        for (int day = 0; day < perDay.length; day++) {
+            for (int i = 0; i < perDay[day]; i++) {
+                journal.add(new JournalEntry(t0.plus(Duration.ofDays(day)).plusSeconds(i), "provision", "h" + i,
+                        "provision-claimed", Map.of("profile", "web", "attempt", 1)));
+            }
+        }
+        // Retries are not demand.
+        journal.add(new JournalEntry(t0.plusSeconds(60), "provision", "x", "provision-claimed",
+                Map.of("profile", "web", "attempt", 2)));
+        var f = PoolService.forecast(fleet.store.load(), journal, 0.5, Duration.ofDays(1),
+                t0.plus(Duration.ofDays(3)).plusSeconds(3600));
+        assertEquals(1, f.size());
+        assertEquals(List.of(4, 0, 2, 6), f.get(0).history());
+        // s: 4, 2, 2, 4
+        assertEquals(4.0, f.get(0).forecast());
+        assertEquals(4, f.get(0).needed());
+        var slow = PoolService.forecast(fleet.store.load(), journal, 0.2, Duration.ofDays(1),
+                t0.plus(Duration.ofDays(3)));
+        // s: 4, 3.2, 2.96, 3.568
+        assertEquals(3.57, slow.get(0).forecast());
+        assertEquals(4, slow.get(0).needed());
+    }
+
+    @Test
+    void forecastCommandReadsTheJournalOfRealProvisions() throws Exception {
+        fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r2", 1, "web", 2);
+        CliRun p = CliRun.metal(fleet.state, fleet.args("provision", "--profile", "web", "--count", "2",
+                "--os", "debian-12", "--timeout", "20s"));
+        assertEquals(0, p.exitCode, p.toString());
+        CliRun f = CliRun.metal(fleet.state, "--json", "pool", "forecast", "--alpha", "0.3", "--period", "1h");
+        assertEquals(0, f.exitCode, f.toString());
+        JsonNode web = find(Json.mapper().readTree(f.out), "web");
+        assertEquals(2.0, web.get("forecast").asDouble());
+        assertEquals(2, web.get("needed").asInt());
+        assertEquals(2, CliRun.metal(fleet.state, "pool", "forecast", "--alpha", "1.5").exitCode);
+    }
+
+    private static JsonNode find(JsonNode array, String profile) {
+        for (JsonNode n : array) if (n.get("profile").asText().equals(profile)) return n;
+        throw new AssertionError("no " + profile + " in " + array);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.metal.provision;
+
+import dev.metal.cli.Cli;
+import dev.metal.cli.Context;
+import dev.metal.cli.Wiring;
+import dev.metal.lab.DirectBmcs;
+import dev.metal.lab.Machine;
+import dev.metal.model.Host;
+import dev.metal.state.StateStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A metal process of its own for the tests that need two: the real CLI, with lab machines
+ * behind in-process BMCs for every host in the state file.
+ * Arguments: STATE PORT FAULT(none|no-phone-home) METAL-ARGS...
+ */
+public final class ProvisionProcess {
+    private ProvisionProcess() {}
+
+    public static void main(String[] args) {
+        Path state = Path.of(args[0]);
+        URI server = URI.create("http://127.0.0.1:" + args[1]);
+        Set<Machine.Fault> faults = args[2].equals("no-phone-home")
+                ? EnumSet.of(Machine.Fault.NO_PHONE_HOME) : EnumSet.noneOf(Machine.Fault.class);
+        DirectBmcs bmcs = new DirectBmcs();
+        for (Host h : new StateStore(state, "test").load().hosts().values()) {
+            bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
+        }
+        Wiring.connector = () -> bmcs;
+        Wiring.bootContent = TestBootContent::new;
+        String[] metal = Arrays.copyOfRange(args, 3, args.length);
+        System.exit(Cli.run(Context.system(), metal));
+    }
+
+    /** Starts one with the test JVM's class path. */
+    static Process start(Path state, int port, String fault, Path log, String... metalArgs) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), ProvisionProcess.class.getName(),
+                state.toString(), Integer.toString(port), fault));
+        cmd.addAll(Arrays.asList(metalArgs));
+        return new ProcessBuilder(cmd).redirectErrorStream(false)
+                .redirectOutput(log.toFile()).redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
+                .start();
+    }
+}
