@@ -29,6 +29,8 @@ import picocli.CommandLine.ParameterException;
         subcommands = {
             ImportCommand.class,
             HostCommand.class,
+            MatchCommand.class,
+            ProfileCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {
