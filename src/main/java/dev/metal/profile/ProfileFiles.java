@@ -66,11 +66,14 @@ public final class ProfileFiles {
      * is used when the text has no name.
      */
     public static Profile parse(String text, String source, String defaultName) {
+        if (text.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
+            throw new BadInputException(source + ": empty profile file");
+        }
         Profile p;
         try {
             p = Holder.MAPPER.readValue(text, Profile.class);
         } catch (JsonProcessingException e) {
-            throw new BadInputException(source + lineOf(e) + ": " + describe(e));
+            throw new BadInputException(source + lineOf(e, text) + ": " + describe(e));
         }
         if (p == null) throw new BadInputException(source + ": empty profile file");
         if (p.name() == null && defaultName != null) {
@@ -156,7 +159,20 @@ public final class ProfileFiles {
         return lines;
     }
 
-    private static String lineOf(JsonProcessingException e) {
+    /**
+     * The line of the key a mapping error is about. Jackson's own location is where the
+     * parser stopped, which in YAML can be the line after.
+     */
+    private static String lineOf(JsonProcessingException e, String text) {
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder pointer = new StringBuilder();
+            for (JsonMappingException.Reference r : m.getPath()) {
+                pointer.append('/').append(r.getFieldName() != null
+                        ? r.getFieldName().replace("~", "~0").replace("/", "~1") : String.valueOf(r.getIndex()));
+            }
+            Integer line = lines(text).get(pointer.toString());
+            if (line != null) return " line " + line;
+        }
         return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " line " + e.getLocation().getLineNr();
     }
 
