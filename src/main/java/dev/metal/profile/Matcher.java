@@ -53,25 +53,33 @@ public final class Matcher {
         if (system == null) {
             return new Missed(new Miss(null, List.of("the inventory lists no system")));
         }
+        // Most hosts match: first look for matches only, leaving each profile at its first
+        // difference. Only a host that matches nothing pays for counting every difference, and
+        // only its nearest profile for writing them out.
+        View view = new View(system);
         List<Attempt> matched = new ArrayList<>(2);
-        Attempt nearest = null;
         for (Compiled c : profiles) {
-            Attempt a = c.check(system);
-            if (a.differences.isEmpty()) {
-                matched.add(a);
-            } else if (nearest == null || a.closerThan(nearest)) {
-                nearest = a;
-            }
+            Attempt a = c.check(view, Mode.FIRST);
+            if (a.count == 0) matched.add(a);
         }
         if (matched.size() == 1) return new Matched(matched.get(0).result());
         if (matched.size() > 1) return new Ambiguous(matched.stream().map(a -> a.profile.name()).toList());
+        Compiled nearest = null;
+        Attempt nearestAttempt = null;
+        for (Compiled c : profiles) {
+            Attempt a = c.check(view, Mode.COUNT);
+            if (nearestAttempt == null || a.closerThan(nearestAttempt)) {
+                nearest = c;
+                nearestAttempt = a;
+            }
+        }
         if (nearest == null) return new Missed(new Miss(null, List.of("there are no profiles")));
-        return new Missed(new Miss(nearest.profile.name(), nearest.differences));
+        return new Missed(new Miss(nearest.p.name(), nearest.check(view, Mode.WORDS).differences));
     }
 
     /** The differences between the inventory and one profile: empty when it matches. */
     public static List<String> differences(Profile profile, Inventory inventory) {
-        return new Compiled(profile).check(inventory.systems().get(0)).differences;
+        return new Compiled(profile).check(new View(inventory.systems().get(0)), Mode.WORDS).differences;
     }
 
     /** The name a drive entry gives its disk: its own, else DiskBay and its place in the list. */
@@ -97,18 +105,23 @@ public final class Matcher {
             if (p.nics() != null) for (NicSpec n : p.nics()) nicModels.add(Glob.of(n.adapterModel()));
         }
 
-        Attempt check(SystemInfo s) {
-            Attempt a = new Attempt(p);
-            if (manufacturer != null && !manufacturer.matches(s.manufacturer())) {
-                a.identity(quote(s.manufacturer()) + " is the manufacturer: " + a.expects() + quote(manufacturer.text));
+        Attempt check(View v, Mode mode) {
+            SystemInfo s = v.system;
+            Attempt a = new Attempt(p, mode);
+            if (manufacturer != null && !manufacturer.matches(s.manufacturer()) && a.identity()) {
+                a.say("manufacturer " + quote(s.manufacturer()) + ": " + a.expects() + quote(manufacturer.text));
             }
-            if (model != null && !model.matches(s.model())) {
-                a.identity("model " + quote(s.model()) + ": " + a.expects() + quote(model.text));
+            if (model != null && !model.matches(s.model()) && a.identity()) {
+                a.say("model " + quote(s.model()) + ": " + a.expects() + quote(model.text));
             }
+            if (a.enough()) return a;
             checkCpus(s, a);
-            checkMemory(s, a);
-            checkDrives(s, a);
-            checkNics(s, a);
+            if (a.enough()) return a;
+            checkMemory(v, a);
+            if (a.enough()) return a;
+            checkDrives(v, a);
+            if (a.enough()) return a;
+            checkNics(v, a);
             return a;
         }
 
@@ -116,65 +129,59 @@ public final class Matcher {
             if (p.cpus() == null) return;
             Integer count = p.cpus().count();
             if (count != null && s.cpus().size() != count) {
-                a.differ("found " + plural(s.cpus().size(), "CPU") + ": " + a.expects() + count);
+                if (a.miss()) a.say("found " + plural(s.cpus().size(), "CPU") + ": " + a.expects() + count);
             }
             if (cpuModel == null) return;
             for (int i = 0; i < s.cpus().size(); i++) {
                 Inventory.Cpu cpu = s.cpus().get(i);
                 if (!cpuModel.matches(cpu.model())) {
                     String socket = cpu.socket() != null ? cpu.socket() : "#" + (i + 1);
-                    a.differ("CPU " + socket + " is " + quote(cpu.model()) + ": " + a.expects() + quote(cpuModel.text));
+                    if (a.miss()) a.say("CPU " + socket + " is " + quote(cpu.model()) + ": " + a.expects() + quote(cpuModel.text));
                 }
             }
         }
 
-        private void checkMemory(SystemInfo s, Attempt a) {
+        private void checkMemory(View v, Attempt a) {
             if (p.memory() == null) return;
-            int before = a.differences.size();
+            SystemInfo s = v.system;
+            int before = a.count;
             Map<String, Integer> want = p.memory().dimms();
             if (want != null) {
-                Map<String, Dimm> bySlot = new HashMap<>();
-                int populated = 0;
-                for (Dimm d : s.dimms()) {
-                    if (d.slot() != null) bySlot.put(d.slot().trim(), d);
-                    if (d.populated()) populated++;
-                }
-                String counts = a.expects() + plural(want.size(), "DIMM") + ", found " + populated;
+                Map<String, Dimm> bySlot = v.dimmsBySlot;
+                int populated = v.populatedDimms;
+                String counts = a.words ? a.expects() + plural(want.size(), "DIMM") + ", found " + populated : null;
                 for (Map.Entry<String, Integer> w : want.entrySet()) {
                     Dimm d = bySlot.get(w.getKey().trim());
                     if (d == null || !d.populated()) {
-                        a.differ("DIMM slot " + w.getKey() + " empty: " + counts);
+                        if (a.miss()) a.say("DIMM slot " + w.getKey() + " empty: " + counts);
                     } else if (w.getValue() != null && !w.getValue().equals(d.sizeGiB())) {
-                        a.differ("DIMM slot " + w.getKey() + " holds " + gib(d.sizeGiB()) + ": " + a.expects()
+                        if (a.miss()) a.say("DIMM slot " + w.getKey() + " holds " + gib(d.sizeGiB()) + ": " + a.expects()
                                 + w.getValue() + " GiB");
                     }
                 }
                 for (Dimm d : s.dimms()) {
                     if (d.populated() && (d.slot() == null || !want.containsKey(d.slot().trim()))) {
-                        a.differ("DIMM slot " + d.slot() + " holds " + gib(d.sizeGiB()) + ": " + a.expects()
+                        if (a.miss()) a.say("DIMM slot " + d.slot() + " holds " + gib(d.sizeGiB()) + ": " + a.expects()
                                 + "it empty (" + plural(want.size(), "DIMM") + ", found " + populated + ")");
                     }
                 }
             }
             Integer total = p.memory().totalGiB();
-            if (total != null && a.differences.size() == before) {
-                long sum = 0;
-                for (Dimm d : s.dimms()) if (d.populated() && d.sizeGiB() != null) sum += d.sizeGiB();
-                if (sum != total) a.differ("memory is " + sum + " GiB: " + a.expects() + total + " GiB");
+            if (total != null && a.count == before) {
+                long sum = v.memoryGiB;
+                if (sum != total && a.miss()) a.say("memory is " + sum + " GiB: " + a.expects() + total + " GiB");
             }
         }
 
-        private void checkDrives(SystemInfo s, Attempt a) {
+        private void checkDrives(View v, Attempt a) {
             if (p.drives() == null) return;
-            Map<String, Drive> byBay = new LinkedHashMap<>();
-            List<Drive> bayless = new ArrayList<>();
-            for (Drive d : s.drives()) {
-                if (d.bay() == null || d.bay().isBlank()) bayless.add(d);
-                else byBay.put(d.bay().trim(), d);
-            }
+            SystemInfo s = v.system;
+            Map<String, Drive> byBay = v.drivesByBay;
+            List<Drive> bayless = v.baylessDrives;
             List<Drive> claimed = new ArrayList<>();
             int nextBayless = 0;
-            String counts = a.expects() + plural(p.drives().size(), "drive") + ", found " + s.drives().size();
+            String counts = a.words ? a.expects() + plural(p.drives().size(), "drive") + ", found " + s.drives().size()
+                    : null;
             for (int i = 0; i < p.drives().size(); i++) {
                 DriveSpec spec = p.drives().get(i);
                 Drive d;
@@ -187,42 +194,42 @@ public final class Matcher {
                     where = "drive #" + (i + 1) + " (no bay)";
                 }
                 if (d == null) {
-                    a.differ(spec.bay() != null ? "drive bay " + spec.bay() + " empty: " + counts
+                    if (a.miss()) a.say(spec.bay() != null ? "drive bay " + spec.bay() + " empty: " + counts
                             : where + " missing: " + counts);
                     continue;
                 }
                 claimed.add(d);
                 String it = spec.bay() != null ? "drive in bay " + spec.bay() : where;
                 if (spec.protocol() != null && !spec.protocol().equalsIgnoreCase(trim(d.protocol()))) {
-                    a.differ(it + " is " + (d.protocol() == null ? "of unknown protocol" : d.protocol()) + ": "
+                    if (a.miss()) a.say(it + " is " + (d.protocol() == null ? "of unknown protocol" : d.protocol()) + ": "
                             + a.expects() + spec.protocol());
                 }
                 Glob m = driveModels.get(i);
                 if (m != null && !m.matches(d.model())) {
-                    a.differ(it + " is " + quote(d.model()) + ": " + a.expects() + quote(m.text));
+                    if (a.miss()) a.say(it + " is " + quote(d.model()) + ": " + a.expects() + quote(m.text));
                 }
                 Long min = spec.minCapacityGB();
                 if (min != null && (d.capacityBytes() == null || d.capacityBytes() < min * 1_000_000_000L)) {
-                    a.differ(it + (d.capacityBytes() == null ? " reports no capacity" : " has " + gb(d.capacityBytes()))
+                    if (a.miss()) a.say(it + (d.capacityBytes() == null ? " reports no capacity" : " has " + gb(d.capacityBytes()))
                             + ": " + a.expects() + "at least " + min + " GB");
                 }
-                if (a.differences.isEmpty()) {
+                if (a.count == 0) {
                     String name = diskName(spec, i);
                     a.disks.put(name, new NamedDisk(name, d.bay(), d.byIdPath(), d.serial(), d.capacityBytes()));
                     if (Boolean.TRUE.equals(spec.boot())) a.bootDisk = d.byIdPath();
                 }
             }
             for (Drive d : s.drives()) {
-                if (!claimed.contains(d)) {
+                if (!claimed.contains(d) && a.miss()) {
                     String where = d.bay() == null || d.bay().isBlank() ? "without a bay" : "in bay " + d.bay();
-                    a.differ("unexpected drive " + where + " (" + describe(d) + "): " + counts);
+                    a.say("unexpected drive " + where + " (" + describe(d) + "): " + counts);
                 }
             }
         }
 
-        private void checkNics(SystemInfo s, Attempt a) {
+        private void checkNics(View v, Attempt a) {
             if (p.nics() == null) return;
-            List<Adapter> adapters = Adapter.of(s.nics());
+            List<Adapter> adapters = v.adapters;
             Adapter[] chosen = new Adapter[p.nics().size()];
             List<Adapter> claimed = new ArrayList<>();
             // Slots first: a slot names one adapter for certain; the rest go by model and order.
@@ -265,10 +272,10 @@ public final class Matcher {
                     String expected = spec.slot() != null ? " expected in slot " + spec.slot() : " expected";
                     if (elsewhere != null) {
                         reported.add(elsewhere);
-                        a.differ(what + expected + ", found " + (elsewhere.slot == null ? "without a slot"
+                        if (a.miss()) a.say(what + expected + ", found " + (elsewhere.slot == null ? "without a slot"
                                 : "in slot " + elsewhere.slot) + " (profile " + p.name() + ")");
                     } else {
-                        a.differ(what + expected + ", not found (profile " + p.name() + ")");
+                        if (a.miss()) a.say(what + expected + ", not found (profile " + p.name() + ")");
                     }
                     continue;
                 }
@@ -276,10 +283,10 @@ public final class Matcher {
             }
             for (Adapter ad : adapters) {
                 if (!claimed.contains(ad) && !reported.contains(ad)) {
-                    a.differ("unexpected " + ad.describe() + ": profile " + p.name() + " does not list it");
+                    if (a.miss()) a.say("unexpected " + ad.describe() + ": profile " + p.name() + " does not list it");
                 }
             }
-            if (!a.differences.isEmpty()) return;
+            if (a.count != 0) return;
             List<String> evidence = new ArrayList<>();
             for (int i = 0; i < chosen.length; i++) {
                 NicSpec spec = p.nics().get(i);
@@ -300,17 +307,17 @@ public final class Matcher {
         }
 
         private void checkAdapter(Adapter ad, NicSpec spec, Glob m, Attempt a) {
-            String it = ad.describe();
+            String it = a.words ? ad.describe() : null;
             if (m != null && !m.matches(ad.model)) {
-                a.differ(it + " is not " + quote(m.text) + " (profile " + p.name() + ")");
+                if (a.miss()) a.say(it + " is not " + quote(m.text) + " (profile " + p.name() + ")");
             }
             if (spec.ports() != null && ad.ports.size() != spec.ports()) {
-                a.differ(it + ": " + a.expects() + plural(spec.ports(), "port"));
+                if (a.miss()) a.say(it + ": " + a.expects() + plural(spec.ports(), "port"));
             }
             if (spec.speedMbps() != null) {
                 for (Nic port : ad.ports) {
                     if (port.speedMbps() != null && !port.speedMbps().equals(spec.speedMbps())) {
-                        a.differ("port " + port.port() + " of " + it + " runs at " + speed(port.speedMbps()) + ": "
+                        if (a.miss()) a.say("port " + port.port() + " of " + it + " runs at " + speed(port.speedMbps()) + ": "
                                 + a.expects() + speed(spec.speedMbps()));
                     }
                 }
@@ -335,9 +342,16 @@ public final class Matcher {
         }
     }
 
-    /** One profile checked against one system: differences, or the names it resolves to. */
+    /**
+     * One profile checked against one system: how many differences, their words when wanted,
+     * or the names it resolves to.
+     */
     private static final class Attempt {
         final Profile profile;
+        final Mode mode;
+        /** Whether to write the differences out; matching many hosts only counts them. */
+        final boolean words;
+        int count;
         final List<String> differences = new ArrayList<>();
         boolean identityDiffers;
         final Map<String, NamedNic> nics = new LinkedHashMap<>();
@@ -345,31 +359,75 @@ public final class Matcher {
         String bootDisk;
         String evidence;
 
-        Attempt(Profile profile) {
+        Attempt(Profile profile, Mode mode) {
             this.profile = profile;
+            this.mode = mode;
+            this.words = mode == Mode.WORDS;
+        }
+
+        /** Whether checking this profile further can change the outcome. */
+        boolean enough() {
+            return mode == Mode.FIRST && count > 0;
         }
 
         String expects() {
             return "profile " + profile.name() + " expects ";
         }
 
-        void differ(String difference) {
-            differences.add(difference);
+        /** Counts a difference; true when its words are wanted. */
+        boolean miss() {
+            count++;
+            return words;
         }
 
-        void identity(String difference) {
+        /** A difference in manufacturer or model. */
+        boolean identity() {
             identityDiffers = true;
+            return miss();
+        }
+
+        void say(String difference) {
             differences.add(difference);
         }
 
         /** Same manufacturer and model beats any count of other differences. */
         boolean closerThan(Attempt other) {
             if (identityDiffers != other.identityDiffers) return !identityDiffers;
-            return differences.size() < other.differences.size();
+            return count < other.count;
         }
 
         ProfileMatch result() {
             return new ProfileMatch(profile.name(), nics, disks, bootDisk, evidence);
+        }
+    }
+
+    /** How far to check a profile: to its first difference, counting all, or in words. */
+    private enum Mode { FIRST, COUNT, WORDS }
+
+    /** What every profile looks up in one system, worked out once per host. */
+    private static final class View {
+        final SystemInfo system;
+        final Map<String, Dimm> dimmsBySlot = new HashMap<>();
+        int populatedDimms;
+        long memoryGiB;
+        final Map<String, Drive> drivesByBay = new HashMap<>();
+        final List<Drive> baylessDrives = new ArrayList<>();
+        final List<Adapter> adapters;
+
+        View(SystemInfo s) {
+            system = s;
+            for (Dimm d : s.dimms()) {
+                if (d.slot() != null) dimmsBySlot.put(d.slot().trim(), d);
+                if (d.populated()) {
+                    populatedDimms++;
+                    if (d.sizeGiB() != null) memoryGiB += d.sizeGiB();
+                }
+            }
+            for (Drive d : s.drives()) {
+                if (d.bay() == null || d.bay().isBlank()) baylessDrives.add(d);
+                else drivesByBay.put(d.bay().trim(), d);
+            }
+            adapters = Adapter.of(s.nics());
         }
     }
 
