@@ -109,7 +109,8 @@ public final class HostCommand {
                     out.printf("serial:       %s%n", h.serial() == null ? "-" : h.serial());
                     out.printf("tags:         %s%n", h.tags().isEmpty() ? "-" : String.join(" ", h.tags()));
                     out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
-                    out.printf("profile:      %s%n", h.match() == null ? "-" : h.match().profile());
+                    out.printf("profile:      %s%n", h.match() == null || h.match().profile() == null ? "-"
+                            : h.match().profile());
                     printMatch(out, h.match());
                     if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
                 }

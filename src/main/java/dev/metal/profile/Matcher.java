@@ -287,23 +287,38 @@ public final class Matcher {
                 }
             }
             if (a.count != 0) return;
-            List<String> evidence = new ArrayList<>();
+            List<String> bySlot = new ArrayList<>();
+            List<String> byModel = new ArrayList<>();
+            boolean noSlot = false;
+            Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < chosen.length; i++) {
                 NicSpec spec = p.nics().get(i);
-                List<String> names = spec.names() == null ? List.of() : spec.names();
-                for (int j = 0; j < names.size() && j < chosen[i].ports.size(); j++) {
+                List<String> names = new ArrayList<>();
+                List<String> wanted = spec.names() == null ? List.of() : spec.names();
+                for (int j = 0; j < wanted.size() && j < chosen[i].ports.size(); j++) {
                     Nic port = chosen[i].ports.get(j);
-                    if (names.get(j) != null) {
-                        a.nics.put(names.get(j), new NamedNic(names.get(j), port.mac(), port.slot(), port.port(),
+                    if (wanted.get(j) != null) {
+                        names.add(wanted.get(j));
+                        a.nics.put(wanted.get(j), new NamedNic(wanted.get(j), port.mac(), port.slot(), port.port(),
                                 port.speedMbps()));
                     }
                 }
-                Glob m = nicModels.get(i);
-                evidence.add(spec.slot() != null ? "slot " + spec.slot() + " by slot"
-                        : (m == null ? "adapter #" + (i + 1) : quote(m.text)) + " by adapter model and port order"
-                        + (chosen[i].slot == null ? " (no slot from the BMC)" : ""));
+                String named = names.isEmpty() ? "" : " (" + String.join(",", names) + ")";
+                if (spec.slot() != null) {
+                    bySlot.add(spec.slot() + named);
+                } else {
+                    String model = nicModels.get(i) == null ? "any" : quote(nicModels.get(i).text);
+                    byModel.add(model + " #" + seen.merge(model, 1, Integer::sum) + named);
+                    noSlot |= chosen[i].slot == null;
+                }
             }
-            a.evidence = evidence.isEmpty() ? null : "NICs: " + String.join("; ", evidence);
+            List<String> evidence = new ArrayList<>();
+            if (!bySlot.isEmpty()) evidence.add("NICs by slot: " + String.join(", ", bySlot));
+            if (!byModel.isEmpty()) {
+                evidence.add("NICs by adapter model and port order" + (noSlot ? " (the BMC gives no slot)" : "")
+                        + ": " + String.join(", ", byModel));
+            }
+            a.evidence = evidence.isEmpty() ? null : String.join("; ", evidence);
         }
 
         private void checkAdapter(Adapter ad, NicSpec spec, Glob m, Attempt a) {
@@ -424,8 +439,10 @@ public final class Matcher {
                 }
             }
             for (Drive d : s.drives()) {
-                if (d.bay() == null || d.bay().isBlank()) baylessDrives.add(d);
-                else drivesByBay.put(d.bay().trim(), d);
+                // A second drive the BMC puts in the same bay counts as one without a bay.
+                if (d.bay() == null || d.bay().isBlank() || drivesByBay.putIfAbsent(d.bay().trim(), d) != null) {
+                    baylessDrives.add(d);
+                }
             }
             adapters = Adapter.of(s.nics());
         }

@@ -14,11 +14,13 @@ import dev.metal.model.Profile.NicSpec;
 import dev.metal.model.Profile.SystemSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Writes a profile from one scraped host, with that host's exact values, so that the host
@@ -84,22 +86,33 @@ public final class Suggester {
 
     private static List<DriveSpec> drives(SystemInfo s) {
         if (s.drives().isEmpty()) return null;
-        // Drives with a bay in bay order, then those without, in the order the matcher takes them.
-        List<Drive> ordered = new ArrayList<>(s.drives().stream().filter(d -> Matcher.trim(d.bay()) != null)
-                .sorted((a, b) -> Matcher.Natural.compare(a.bay().trim(), b.bay().trim())).toList());
-        ordered.addAll(s.drives().stream().filter(d -> Matcher.trim(d.bay()) == null).toList());
+        // Drives with a bay in bay order, then those without (or in a bay already taken) in
+        // inventory order: the order in which the matcher takes them.
+        List<Drive> withBay = new ArrayList<>();
+        List<Drive> bayless = new ArrayList<>();
+        List<String> bays = new ArrayList<>();
+        for (Drive d : s.drives()) {
+            String bay = Matcher.trim(d.bay());
+            if (bay == null || bays.contains(bay)) {
+                bayless.add(d);
+            } else {
+                bays.add(bay);
+                withBay.add(d);
+            }
+        }
+        withBay.sort((a, b) -> Matcher.Natural.compare(a.bay().trim(), b.bay().trim()));
+        List<Drive> ordered = new ArrayList<>(withBay);
+        ordered.addAll(bayless);
         // The boot disk: the smallest drive (an M.2 boot module, else the first of equal data drives).
         Drive boot = ordered.stream()
                 .min(Comparator.comparingLong(d -> d.capacityBytes() == null ? Long.MAX_VALUE : d.capacityBytes()))
                 .orElseThrow();
         List<DriveSpec> specs = new ArrayList<>();
-        List<String> bays = new ArrayList<>();
         for (int i = 0; i < ordered.size(); i++) {
             Drive d = ordered.get(i);
-            String bay = Matcher.trim(d.bay());
-            if (bay != null && bays.contains(bay)) bay = null; // the BMC gave two drives one bay
-            if (bay != null) bays.add(bay);
-            String name = bay != null && bay.matches("[A-Za-z0-9]+") ? "DiskBay" + bay : "DiskBay" + i;
+            String bay = i < withBay.size() ? d.bay().trim() : null;
+            // DiskBay<bay> for a drive in a bay, Disk<n> for the n-th without one.
+            String name = bay != null ? "DiskBay" + bay.replaceAll("[^A-Za-z0-9_.-]", "_") : "Disk" + (i - withBay.size());
             Long minGB = d.capacityBytes() == null ? null : d.capacityBytes() / 1_000_000_000L;
             specs.add(new DriveSpec(bay, Matcher.trim(d.protocol()), null, minGB, name, d == boot ? Boolean.TRUE : null));
         }
@@ -109,6 +122,7 @@ public final class Suggester {
     private static List<NicSpec> nics(SystemInfo s, String mgmtMac) {
         if (s.nics().isEmpty()) return null;
         List<NicSpec> specs = new ArrayList<>();
+        Set<String> slots = new HashSet<>();
         int ext = 0;
         for (Matcher.Adapter ad : Matcher.Adapter.of(s.nics())) {
             List<String> names = new ArrayList<>();
@@ -117,7 +131,10 @@ public final class Suggester {
             }
             List<Integer> speeds = ad.ports.stream().map(Nic::speedMbps).filter(Objects::nonNull).distinct().toList();
             Integer speed = speeds.size() == 1 ? speeds.get(0) : null;
-            specs.add(new NicSpec(ad.slot, ad.model, speed, ad.ports.size(), names));
+            // Two adapters the BMC puts in one slot: the later one goes by model and order.
+            String slot = ad.slot;
+            if (slot != null && !slots.add(slot.toLowerCase(Locale.ROOT))) slot = null;
+            specs.add(new NicSpec(slot, ad.model, speed, ad.ports.size(), names));
         }
         return specs;
     }

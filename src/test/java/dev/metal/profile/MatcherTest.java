@@ -45,7 +45,7 @@ class MatcherTest {
         assertEquals("/dev/disk/by-id/nvme-Dell_Ent_NVMe_v2_AGN_RI_U.2_3.84TB_S6CJNA0R000070", bay0.byIdPath());
         assertEquals(bay0.byIdPath(), m.bootDisk());
         assertEquals("1", m.disks().get("DiskBay1").bay());
-        assertTrue(m.evidence().contains("slot 2 by slot"), m.evidence());
+        assertEquals("NICs by slot: Embedded 1 (mgmt0,mgmt1), 2 (ext0,ext1)", m.evidence());
     }
 
     @Test
@@ -69,7 +69,8 @@ class MatcherTest {
         assertEquals(Inventories.mac(0x30, 3, 1), m.nics().get("mgmt0").mac());
         assertEquals(Inventories.mac(0x40, 3, 2), m.nics().get("ext1").mac());
         assertEquals(null, m.nics().get("ext0").slot());
-        assertTrue(m.evidence().contains("by adapter model and port order (no slot from the BMC)"), m.evidence());
+        assertEquals("NICs by adapter model and port order (the BMC gives no slot): '*X710*' #1 (mgmt0,mgmt1), "
+                + "'*X710*' #2 (ext0,ext1)", m.evidence());
         assertEquals(4, m.disks().size());
     }
 

@@ -68,17 +68,23 @@ class SuggesterTest {
                 List.of(new Dimm("DIMM1", true, null, null, null, null, null), new Dimm(null, true, 8, null, null, null, null),
                         new Dimm("DIMM3", false, null, null, null, null, null)),
                 List.of(new Drive(null, null, null, null, null, null, null, null),
-                        new Drive("Bay 1", null, "Disk", "X", 500_000_000_000L, "SAS", "HDD", null),
+                        new Drive("2", null, "Disk", "X", 500_000_000_000L, "SAS", "HDD", null),
+                        new Drive("Bay 1", null, "Disk", "Y", 500_000_000_000L, "SAS", "HDD", null),
+                        new Drive("2", null, "Disk", "Z", 900_000_000_000L, "SAS", "HDD", null),
                         new Drive(null, null, null, null, 1_000_000L, "SATA", null, null)),
                 List.of(new Nic(null, null, null, "1", "00:11:22:33:44:55", null),
                         new Nic(null, null, null, "2", "00:11:22:33:44:55", null),
                         new Nic("NIC2", "Model", null, null, "00:11:22:33:44:66", 1000),
-                        new Nic("NIC3", "Model", null, "1", "00:11:22:33:44:77", 1000)),
+                        new Nic("NIC3", "Model", null, "1", "00:11:22:33:44:77", 1000),
+                        new Nic("NIC4", "Other", "Slot 1", "1", "00:11:22:33:44:88", 1000),
+                        new Nic("NIC5", "Other", "slot 1", "1", "00:11:22:33:44:99", 1000)),
                 null);
         Inventory inv = new Inventory(null, List.of(s), null, null);
         ProfileMatch m = roundTrip(inv, null);
         assertEquals("padded-model", m.profile());
         assertEquals("00:11:22:33:44:77", m.nics().get("ext3").mac());
-        assertEquals(3, m.disks().size());
+        assertEquals("00:11:22:33:44:99", m.nics().get("ext5").mac());
+        assertEquals(List.of("DiskBay2", "DiskBayBay_1", "Disk0", "Disk1", "Disk2"), List.copyOf(m.disks().keySet()));
+        assertEquals("Z", m.disks().get("Disk1").serial(), "the second drive in bay 2 counts as one without a bay");
     }
 }
