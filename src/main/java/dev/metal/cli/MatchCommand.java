@@ -12,15 +12,17 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "match",
         description = {"Match hosts against the hardware profiles.",
-            "A host matches a profile when every condition of it holds; exactly one must match.",
-            "On a match the host gets the profile's names (NIC ports -> MACs, drive bays ->",
-            "/dev/disk/by-id paths, the boot disk) and becomes ready. Otherwise it becomes failed,",
-            "with the nearest profile and every difference (see 'metal host show HOST').",
-            "Hosts that are provisioning, active or quarantined are not touched."},
+            "A host matches a profile when every condition of it holds; exactly one",
+            "must match. On a match the host gets the profile's names (NIC ports ->",
+            "MACs, drive bays -> /dev/disk/by-id paths, the boot disk) and becomes",
+            "ready. Otherwise it becomes failed, with the nearest profile and every",
+            "difference (see 'metal host show HOST'). Hosts that are provisioning,",
+            "active or quarantined are not touched."},
         footerHeading = "%nFiles:%n",
         footer = {
-            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a folder",
-            "  'profiles' beside the state file. Every *.yaml (or *.yml) file in it is one profile."
+            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
+            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
+            "  in it is one profile."
         })
 public final class MatchCommand extends BaseCommand {
     @Parameters(paramLabel = "HOST", arity = "0..*", description = "Hosts to match.")

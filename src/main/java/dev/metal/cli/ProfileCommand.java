@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
             ProfileCommand.Suggest.class},
         footerHeading = "%nFiles:%n",
         footer = {
-            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a folder",
-            "  'profiles' beside the state file. Every *.yaml (or *.yml) file in it is one profile."
+            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
+            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
+            "  in it is one profile."
         })
 public final class ProfileCommand {
 
@@ -35,7 +36,13 @@ public final class ProfileCommand {
                 .orElseThrow(() -> new BadInputException("no profile " + name + " in " + dir));
     }
 
-    @Command(name = "list", description = "List the profiles in the profiles folder.")
+    @Command(name = "list", description = "List the profiles in the profiles folder.",
+        footerHeading = "%nFiles:%n",
+        footer = {
+            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
+            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
+            "  in it is one profile."
+        })
     static final class List extends BaseCommand {
         @Mixin
         ProfilesOption profiles;
@@ -80,7 +87,13 @@ public final class ProfileCommand {
         }
     }
 
-    @Command(name = "show", description = "Show one profile file.")
+    @Command(name = "show", description = "Show one profile file.",
+        footerHeading = "%nFiles:%n",
+        footer = {
+            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
+            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
+            "  in it is one profile."
+        })
     static final class Show extends BaseCommand {
         @Parameters(paramLabel = "NAME", description = "The profile's name.")
         String name;
@@ -113,7 +126,8 @@ public final class ProfileCommand {
     }
 
     @Command(name = "check", description = {"Check profile files; every problem is listed with its line.",
-        "Exit code 2 when any file has a problem."})
+        "Exit code 2 when any file has a problem. Patterns are globs: '*' any",
+        "text, '?' one character, case-insensitive; a key left out is not checked."})
     static final class Check extends BaseCommand {
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Profile files (YAML).")
         java.util.List<Path> files;
@@ -144,10 +158,12 @@ public final class ProfileCommand {
         }
     }
 
-    @Command(name = "suggest", description = {"Write a profile from a scraped host, with its exact values, so that",
-        "the host matches it: the quick way to onboard a new hardware type. The port with the host's",
-        "management MAC is named mgmt0, the others ext0, ext1, ...; the smallest drive is the boot disk.",
-        "Review it, loosen what may vary across your fleet, and save it in the profiles folder."})
+    @Command(name = "suggest", description = {
+        "Write a profile from a scraped host, with its exact values, so that the",
+        "host matches it: the quick way to onboard a new hardware type. The port",
+        "with the host's management MAC is named mgmt0, the others ext0, ext1, ...;",
+        "the smallest drive is the boot disk. Review it, loosen what may vary",
+        "across your fleet, and save it in the profiles folder."})
     static final class Suggest extends BaseCommand {
         @Parameters(paramLabel = "HOST", description = "A host with an inventory.")
         String hostname;

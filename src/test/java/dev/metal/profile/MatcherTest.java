@@ -171,4 +171,31 @@ class MatcherTest {
         assertTrue(Matcher.Natural.compare("10", "9") > 0);
         assertEquals(0, Matcher.Natural.compare("01", "1"));
     }
+
+    @Test
+    void adapterAndDriveDetailsAreDifferences() {
+        Profile p = ProfileFiles.parse("""
+                name: small
+                drives:
+                  - bay: "0"
+                    model: "*PM1733*"
+                  - bay: "1"
+                nics:
+                  - slot: "2"
+                    adapterModel: "*E810*"
+                    speedMbps: 100000
+                    ports: 4
+                """, "small.yaml", null);
+        assertEquals(List.of(
+                "drive in bay 0 is 'Dell Ent NVMe v2 AGN RI U.2 3.84TB': profile small expects '*PM1733*'",
+                "adapter 'Mellanox ConnectX-6 Lx 2x25G SFP28' in slot 2 (2 ports) is not '*E810*' (profile small)",
+                "adapter 'Mellanox ConnectX-6 Lx 2x25G SFP28' in slot 2 (2 ports): profile small expects 4 ports",
+                "port 1 of adapter 'Mellanox ConnectX-6 Lx 2x25G SFP28' in slot 2 (2 ports) runs at 25GbE: "
+                        + "profile small expects 100GbE",
+                "port 2 of adapter 'Mellanox ConnectX-6 Lx 2x25G SFP28' in slot 2 (2 ports) runs at 25GbE: "
+                        + "profile small expects 100GbE",
+                "unexpected adapter 'Broadcom Gigabit Ethernet BCM5720' in slot Embedded 1 (2 ports): "
+                        + "profile small does not list it"),
+                Matcher.differences(p, Inventories.dellR6525(1)));
+    }
 }
