@@ -159,6 +159,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} match" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host list" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host show" ];    then _picocli_metal_host; return $?; fi
@@ -170,6 +172,10 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool target" ];    then _picocli_metal_pool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool forecast" ];    then _picocli_metal_pool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool warm" ];    then _picocli_metal_pool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile list" ];    then _picocli_metal_profile; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile show" ];    then _picocli_metal_profile; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile check" ];    then _picocli_metal_profile; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile suggest" ];    then _picocli_metal_profile; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
@@ -177,29 +183,41 @@ function _complete_metal() {
   local cmds2=(serve)
   local cmds3=(provision)
   local cmds4=(pool)
-  local cmds5=(completion)
-  local cmds6=(host list)
-  local cmds7=(host show)
-  local cmds8=(host remove)
-  local cmds9=(host history)
-  local cmds10=(host quarantine)
-  local cmds11=(host release)
-  local cmds12=(pool status)
-  local cmds13=(pool target)
-  local cmds14=(pool forecast)
-  local cmds15=(pool warm)
+  local cmds5=(match)
+  local cmds6=(profile)
+  local cmds7=(completion)
+  local cmds8=(host list)
+  local cmds9=(host show)
+  local cmds10=(host remove)
+  local cmds11=(host history)
+  local cmds12=(host quarantine)
+  local cmds13=(host release)
+  local cmds14=(pool status)
+  local cmds15=(pool target)
+  local cmds16=(pool forecast)
+  local cmds17=(pool warm)
+  local cmds18=(profile list)
+  local cmds19=(profile show)
+  local cmds20=(profile check)
+  local cmds21=(profile suggest)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_match; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_pool; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_metal_provision; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_metal_serve; return $?; fi
@@ -216,7 +234,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import host serve provision pool completion"
+  local commands="import host serve provision pool match profile completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -434,6 +452,72 @@ function _picocli_metal_pool() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="status target forecast warm"
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `match` subcommand.
+function _picocli_metal_match() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--profiles' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profiles')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `profile` subcommand.
+function _picocli_metal_profile() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list show check suggest"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -799,6 +883,154 @@ function _picocli_metal_pool_warm() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
       return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_metal_profile_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--profiles' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profiles')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_metal_profile_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--profiles' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profiles')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `check` subcommand.
+function _picocli_metal_profile_check() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "check" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 2147483647 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `suggest` subcommand.
+function _picocli_metal_profile_suggest() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '--name' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--name')
+      return
       ;;
     '--state')
       local IFS=$'\n'

@@ -4,6 +4,7 @@ import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
+import dev.metal.model.ProfileMatch;
 import dev.metal.state.JournalEntry;
 import dev.metal.state.State;
 import java.io.PrintWriter;
@@ -109,11 +110,29 @@ public final class HostCommand {
                     out.printf("serial:       %s%n", h.serial() == null ? "-" : h.serial());
                     out.printf("tags:         %s%n", h.tags().isEmpty() ? "-" : String.join(" ", h.tags()));
                     out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
-                    out.printf("profile:      %s%n", h.match() == null ? "-" : h.match().profile());
+                    out.printf("profile:      %s%n", h.match() == null || h.match().profile() == null ? "-"
+                            : h.match().profile());
+                    printMatch(out, h.match());
                     if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
                 }
             };
         }
+    }
+
+    /** The names a match resolved, or the differences when it failed. */
+    static void printMatch(PrintWriter out, ProfileMatch m) {
+        if (m == null) return;
+        if (m.miss() != null) {
+            out.printf("match failed: nearest profile %s%n", m.miss().nearestProfile() == null ? "-" : m.miss().nearestProfile());
+            for (String d : m.miss().differences()) out.printf("  - %s%n", d);
+            return;
+        }
+        m.nics().values().forEach(n -> out.printf("  nic %-8s %s (slot %s, port %s)%n", n.name(), n.mac(),
+                n.slot() == null ? "-" : n.slot(), n.port() == null ? "-" : n.port()));
+        m.disks().values().forEach(d -> out.printf("  disk %-8s %s (bay %s)%s%n", d.name(), d.byIdPath(),
+                d.bay() == null ? "-" : d.bay(),
+                d.byIdPath() != null && d.byIdPath().equals(m.bootDisk()) ? " boot" : ""));
+        if (m.evidence() != null) out.printf("  evidence: %s%n", m.evidence());
     }
 
     @Command(name = "remove", description = "Remove a host from the state (refused while it is provisioning or active, "

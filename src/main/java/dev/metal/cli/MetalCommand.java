@@ -32,6 +32,8 @@ import picocli.CommandLine.ParameterException;
             ServeCommand.class,
             ProvisionCommand.class,
             PoolCommand.class,
+            MatchCommand.class,
+            ProfileCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {
