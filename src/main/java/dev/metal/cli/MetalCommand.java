@@ -29,6 +29,8 @@ import picocli.CommandLine.ParameterException;
         subcommands = {
             ImportCommand.class,
             HostCommand.class,
+            PowerCommand.class,
+            BootCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {

@@ -17,6 +17,13 @@ public final class IpmiSim implements AutoCloseable {
     public static final String USER = "admin";
     public static final String PASSWORD = "secret";
 
+    static {
+        // ipmi-java logs every lost packet through SLF4J; metal's main turns that off unless -v.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
+        }
+    }
+
     private final IpmiSimProcess process;
 
     private IpmiSim(IpmiSimProcess process) {
