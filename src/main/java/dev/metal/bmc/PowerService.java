@@ -132,8 +132,9 @@ public final class PowerService {
             boolean last = i == order.size() - 1;
             Attempt attempt = null;
             try {
-                throttle.await(host.bmc().address() == null ? name : host.bmc().address());
-                BmcSession session = throttle.wrap(connector.open(host, protocol), String.valueOf(host.bmc().address()));
+                String key = bmcKey(host);
+                throttle.await(key);
+                BmcSession session = throttle.wrap(connector.open(host, protocol), key);
                 attempt = new Attempt(session);
                 try (session) {
                     Done done = step.apply(attempt);
@@ -153,6 +154,12 @@ public final class PowerService {
         }
         Log.info(name + ": " + action + " " + outcome.result() + (outcome.error() == null ? "" : ": " + outcome.error()));
         return changes ? journal(outcome) : outcome;
+    }
+
+    /** One BMC: its address and IPMI port (simulators share an address, each on its own port). */
+    private static String bmcKey(Host host) {
+        String address = host.bmc().address() == null ? host.hostname() : host.bmc().address();
+        return address + "|" + host.bmc().ipmiPort();
     }
 
     private static String message(RuntimeException e) {
