@@ -97,6 +97,7 @@ public final class PowerService {
             else hosts.add(h);
         }
         if (!unknown.isEmpty()) throw new BadInputException(unknown);
+        if (hosts.isEmpty()) return List.of();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallel(), hosts.size()), r -> {
             Thread t = new Thread(r, "bmc");
             t.setDaemon(true);
@@ -199,8 +200,7 @@ public final class PowerService {
             previous = now;
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("power still " + now.name().toLowerCase(Locale.ROOT) + " after "
-                        + settings.confirmTimeout().toSeconds() + " s (wanted "
-                        + target.name().toLowerCase(Locale.ROOT) + ")");
+                        + seconds(settings.confirmTimeout()) + " (wanted " + target.name().toLowerCase(Locale.ROOT) + ")");
             }
             sleep(settings.pollInterval());
         }
@@ -216,7 +216,7 @@ public final class PowerService {
             if (s.shows(override, read)) return new Done(null, read, List.of());
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("boot override reads back as " + describe(read) + ", not "
-                        + describe(override) + ", after " + settings.confirmTimeout().toSeconds() + " s");
+                        + describe(override) + ", after " + seconds(settings.confirmTimeout()));
             }
             sleep(settings.pollInterval());
         }
@@ -227,6 +227,10 @@ public final class PowerService {
         if (o.device() == BootDevice.NONE) return "none";
         return o.device().name().toLowerCase(Locale.ROOT) + (o.persistent() ? " persistent" : " once")
                 + (o.uefi() ? " uefi" : " legacy");
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     private static void sleep(Duration d) {
