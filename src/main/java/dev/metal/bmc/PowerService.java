@@ -62,12 +62,14 @@ public final class PowerService {
     public List<Outcome> power(List<String> hostnames, PowerAction action) {
         String name = action.name().toLowerCase(Locale.ROOT);
         boolean changes = action != PowerAction.STATUS;
-        return forEach(hostnames, host -> run(host, name, changes, session -> power(session, action)));
+        // Powering on cannot hurt a running server; anything that stops or restarts it can.
+        boolean guarded = changes && action != PowerAction.ON;
+        return forEach(hostnames, host -> run(host, name, changes, guarded, session -> power(session, action)));
     }
 
     public List<Outcome> boot(List<String> hostnames, BootOverride override) {
         String name = "boot " + override.device().name().toLowerCase(Locale.ROOT);
-        return forEach(hostnames, host -> run(host, name, true, session -> boot(session, override)));
+        return forEach(hostnames, host -> run(host, name, true, true, session -> boot(session, override)));
     }
 
     /** What one protocol did on one host: the state seen at the end and notes. */
@@ -119,9 +121,13 @@ public final class PowerService {
         }
     }
 
-    private Outcome run(Host host, String action, boolean changes, Step step) {
+    /**
+     * @param changes whether the step may change the host (then it is journaled)
+     * @param guarded whether a host in state active is refused without --force
+     */
+    private Outcome run(Host host, String action, boolean changes, boolean guarded, Step step) {
         String name = host.hostname();
-        if (changes && host.state() == HostState.ACTIVE && !settings.force()) {
+        if (guarded && host.state() == HostState.ACTIVE && !settings.force()) {
             return journal(new Outcome(name, action, null, "refused", null, null,
                     name + " is active (running user code); use --force to " + action + " it anyway", List.of()));
         }

@@ -47,11 +47,6 @@ public final class IpmiSession implements AutoCloseable {
             if (messageTimeout.toMillis() < 1) throw new IllegalArgumentException("message timeout must be positive");
             if (retries < 0) throw new IllegalArgumentException("retries must not be negative");
         }
-
-        /** The longest one exchange can take, for callers that bound a whole operation. */
-        public Duration worstCase() {
-            return messageTimeout.plusMillis(IDLE_MILLIS).multipliedBy(retries + 1L);
-        }
     }
 
     /** Pause before a resend; ipmi-java waits a random time below this. */

@@ -170,8 +170,9 @@ class PowerCommandTest {
         assertEquals(calls, sim.process().chassisLog().size(), "nothing may reach the BMC of an active host");
         assertEquals("on", sim.ipmitoolPower());
 
-        // reading is fine, and --force acts
+        // reading and powering on are fine, and --force acts
         assertEquals(0, CliRun.metal(state, "power", "status", "h1").exitCode);
+        assertEquals(0, CliRun.metal(state, "power", "on", "h1").exitCode);
         run = CliRun.metal(state, "power", "off", "h1", "--force");
         assertEquals(0, run.exitCode, run.toString());
         assertEquals("off", sim.ipmitoolPower());
