@@ -161,6 +161,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} match" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host list" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host show" ];    then _picocli_metal_host; return $?; fi
@@ -176,6 +178,16 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile show" ];    then _picocli_metal_profile; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile check" ];    then _picocli_metal_profile; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile suggest" ];    then _picocli_metal_profile; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power status" ];    then _picocli_metal_power; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power on" ];    then _picocli_metal_power; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power off" ];    then _picocli_metal_power; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power soft" ];    then _picocli_metal_power; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power cycle" ];    then _picocli_metal_power; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power reset" ];    then _picocli_metal_power; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot pxe" ];    then _picocli_metal_boot; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot disk" ];    then _picocli_metal_boot; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot bios" ];    then _picocli_metal_boot; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot cdrom" ];    then _picocli_metal_boot; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
@@ -185,37 +197,61 @@ function _complete_metal() {
   local cmds4=(pool)
   local cmds5=(match)
   local cmds6=(profile)
-  local cmds7=(completion)
-  local cmds8=(host list)
-  local cmds9=(host show)
-  local cmds10=(host remove)
-  local cmds11=(host history)
-  local cmds12=(host quarantine)
-  local cmds13=(host release)
-  local cmds14=(pool status)
-  local cmds15=(pool target)
-  local cmds16=(pool forecast)
-  local cmds17=(pool warm)
-  local cmds18=(profile list)
-  local cmds19=(profile show)
-  local cmds20=(profile check)
-  local cmds21=(profile suggest)
+  local cmds7=(power)
+  local cmds8=(boot)
+  local cmds9=(completion)
+  local cmds10=(host list)
+  local cmds11=(host show)
+  local cmds12=(host remove)
+  local cmds13=(host history)
+  local cmds14=(host quarantine)
+  local cmds15=(host release)
+  local cmds16=(pool status)
+  local cmds17=(pool target)
+  local cmds18=(pool forecast)
+  local cmds19=(pool warm)
+  local cmds20=(profile list)
+  local cmds21=(profile show)
+  local cmds22=(profile check)
+  local cmds23=(profile suggest)
+  local cmds24=(power status)
+  local cmds25=(power on)
+  local cmds26=(power off)
+  local cmds27=(power soft)
+  local cmds28=(power cycle)
+  local cmds29=(power reset)
+  local cmds30=(boot pxe)
+  local cmds31=(boot disk)
+  local cmds32=(boot bios)
+  local cmds33=(boot cdrom)
 
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_boot; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_power; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_profile; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_match; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_pool; return $?; fi
@@ -234,7 +270,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import host serve provision pool match profile completion"
+  local commands="import host serve provision pool match profile power boot completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -518,6 +554,66 @@ function _picocli_metal_profile() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list show check suggest"
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `power` subcommand.
+function _picocli_metal_power() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="status on off soft cycle reset"
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `boot` subcommand.
+function _picocli_metal_boot() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="pxe disk bios cdrom"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -1030,6 +1126,426 @@ function _picocli_metal_profile_suggest() {
       return $?
       ;;
     '--name')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_metal_power_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `on` subcommand.
+function _picocli_metal_power_on() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `off` subcommand.
+function _picocli_metal_power_off() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `soft` subcommand.
+function _picocli_metal_power_soft() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cycle` subcommand.
+function _picocli_metal_power_cycle() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `reset` subcommand.
+function _picocli_metal_power_reset() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `pxe` subcommand.
+function _picocli_metal_boot_pxe() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `disk` subcommand.
+function _picocli_metal_boot_disk() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `bios` subcommand.
+function _picocli_metal_boot_bios() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cdrom` subcommand.
+function _picocli_metal_boot_cdrom() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--wait')
       return
       ;;
     '--state')

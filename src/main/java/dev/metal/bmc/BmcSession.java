@@ -17,6 +17,14 @@ public interface BmcSession extends AutoCloseable {
 
     void setBootOverride(BootOverride override);
 
+    /**
+     * Whether {@code readBack}, read after setting {@code wanted}, shows that the override
+     * took. Exact equality here; a protocol whose BMCs keep only part of it refines this.
+     */
+    default boolean shows(BootOverride wanted, BootOverride readBack) {
+        return wanted.equals(readBack);
+    }
+
     @Override
     void close();
 }

@@ -34,6 +34,8 @@ import picocli.CommandLine.ParameterException;
             PoolCommand.class,
             MatchCommand.class,
             ProfileCommand.class,
+            PowerCommand.class,
+            BootCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {

@@ -174,21 +174,22 @@ class ProvisionTest {
     @Test
     void twoConcurrentProvisionsNeverShareAHost() throws Exception {
         for (int i = 1; i <= 8; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 3), i, "web", i);
-        int port2 = Fleet.freePort();
-        // The machines boot from the first run's server; the second run serves too, on its own port.
+        // One boot server outlives both runs (an in-process one would stop with the run that started it).
+        dev.metal.boot.BootServer shared = new dev.metal.boot.BootServer(fleet.store, new TestBootContent(), fleet.files,
+                null, 8).start(new java.net.InetSocketAddress("127.0.0.1", fleet.server.getPort()));
         List<CliRun> runs = new ArrayList<>(List.of());
-        Thread other = new Thread(() -> {
+        Runnable provision = () -> {
             CliRun r = CliRun.metal(fleet.state, "provision", "--profile", "web", "--count", "4", "--os", "debian-12",
-                    "--timeout", "20s", "--json", "--listen", "127.0.0.1:" + port2, "--server", fleet.server.toString());
+                    "--timeout", "20s", "--json", "--server", fleet.server.toString());
             synchronized (runs) {
                 runs.add(r);
             }
-        });
+        };
+        Thread other = new Thread(provision);
         other.start();
-        CliRun mine = metal("provision", "--profile", "web", "--count", "4", "--os", "debian-12", "--timeout", "20s",
-                "--json");
+        provision.run();
         other.join();
-        runs.add(mine);
+        shared.close();
         Set<String> all = new HashSet<>();
         int total = 0;
         for (CliRun r : runs) {

@@ -1,0 +1,19 @@
+package dev.metal.ipmi;
+
+/** An IPMI exchange failed; the message says why in one line, never with a secret. */
+public class IpmiException extends RuntimeException {
+    public IpmiException(String message) {
+        super(message);
+    }
+
+    public IpmiException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The BMC refused the user name or password; trying again will not help. */
+    public static final class AuthenticationFailed extends IpmiException {
+        public AuthenticationFailed(String message) {
+            super(message);
+        }
+    }
+}
