@@ -29,6 +29,9 @@ import picocli.CommandLine.ParameterException;
         subcommands = {
             ImportCommand.class,
             HostCommand.class,
+            SiteCommand.class,
+            RenderCommand.class,
+            TemplateCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {

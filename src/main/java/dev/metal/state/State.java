@@ -1,6 +1,7 @@
 package dev.metal.state;
 
 import dev.metal.model.Host;
+import dev.metal.model.Site;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,11 +9,12 @@ import java.util.TreeMap;
 /**
  * Everything metal knows, as stored in the state file. Immutable: a change makes a new
  * State inside {@link StateStore#update}. Hosts are kept sorted by hostname so that the
- * file is stable and diffable.
+ * file is stable and diffable. {@code site} is the site plan, null until 'metal site set'.
  */
 public record State(
         int schemaVersion,
-        Map<String, Host> hosts) {
+        Map<String, Host> hosts,
+        Site site) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -21,7 +23,7 @@ public record State(
     }
 
     public static State empty() {
-        return new State(SCHEMA_VERSION, Map.of());
+        return new State(SCHEMA_VERSION, Map.of(), null);
     }
 
     public Host host(String hostname) {
@@ -29,18 +31,22 @@ public record State(
     }
 
     public State withHosts(Map<String, Host> newHosts) {
-        return new State(schemaVersion, newHosts);
+        return new State(schemaVersion, newHosts, site);
+    }
+
+    public State withSite(Site newSite) {
+        return new State(schemaVersion, hosts, newSite);
     }
 
     public State withHost(Host host) {
         TreeMap<String, Host> copy = new TreeMap<>(hosts);
         copy.put(host.hostname(), host);
-        return new State(schemaVersion, copy);
+        return new State(schemaVersion, copy, site);
     }
 
     public State withoutHost(String hostname) {
         TreeMap<String, Host> copy = new TreeMap<>(hosts);
         copy.remove(hostname);
-        return new State(schemaVersion, copy);
+        return new State(schemaVersion, copy, site);
     }
 }
