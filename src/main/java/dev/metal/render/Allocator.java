@@ -39,6 +39,8 @@ public final class Allocator {
         List<Host> sorted = new ArrayList<>(hosts);
         sorted.sort(Comparator.comparing(Host::hostname));
         List<String> problems = new ArrayList<>();
+        Map<String, RackPlan> plans = new HashMap<>();
+        for (Site.Rack r : site.racks()) plans.put(r.name(), RackPlan.of(site, r));
 
         // Keep what is still valid first, so that new hosts fill around it.
         for (Host h : sorted) {
@@ -46,7 +48,7 @@ public final class Allocator {
             if (rack == null) continue;
             Map<String, String> a = h.addresses();
             Integer i = parseInt(a.get("index"));
-            if (h.rack().equals(a.get("rack")) && i != null && usable(site, rack, i)
+            if (h.rack().equals(a.get("rack")) && i != null && plans.get(rack.name()).usable(i)
                     && !used.computeIfAbsent(rack.name(), r -> new BitSet()).get(i)) {
                 used.get(rack.name()).set(i);
                 index.put(h.hostname(), i);
@@ -65,9 +67,10 @@ public final class Allocator {
             Integer i = index.get(h.hostname());
             if (i == null) {
                 BitSet taken = used.computeIfAbsent(rack.name(), r -> new BitSet());
-                int capacity = capacity(rack);
-                int candidate = site.firstHost();
-                while (candidate < capacity && (taken.get(candidate) || !usable(site, rack, candidate))) candidate++;
+                RackPlan plan = plans.get(rack.name());
+                int capacity = plan.capacity();
+                int candidate = taken.nextClearBit(plan.first());
+                while (candidate < capacity && (taken.get(candidate) || !plan.usable(candidate))) candidate++;
                 if (candidate >= capacity) {
                     problems.add(h.hostname() + ": rack " + rack.name() + " has no free address left");
                     continue;
@@ -113,16 +116,25 @@ public final class Allocator {
         return min.intValue();
     }
 
-    /** An index is usable when it is past first_host, fits, and is no network's gateway. */
-    private static boolean usable(Site site, Site.Rack rack, int i) {
-        if (i < site.firstHost() || i >= capacity(rack)) return false;
-        for (Site.Network n : List.of(rack.publicNet(), rack.mgmt(), rack.bmc())) {
-            if (Cidr.parse(n.ipv4()).nth(i).equals(n.gateway4())) return false;
-            if (n.ipv6() != null && Cidr.address(Cidr.parse(n.ipv6()).nth(i)).equals(Cidr.address(n.gateway6()))) {
-                return false;
+    /** The indexes a rack offers: from first_host up to its capacity, less any network's gateway. */
+    private record RackPlan(int first, int capacity, BitSet gateways) {
+        static RackPlan of(Site site, Site.Rack rack) {
+            BitSet gateways = new BitSet();
+            for (Site.Network n : List.of(rack.publicNet(), rack.mgmt(), rack.bmc())) {
+                gateway(gateways, n.ipv4(), n.gateway4());
+                if (n.ipv6() != null) gateway(gateways, n.ipv6(), n.gateway6());
             }
+            return new RackPlan(site.firstHost(), Allocator.capacity(rack), gateways);
         }
-        return true;
+
+        private static void gateway(BitSet gateways, String subnet, String gateway) {
+            BigInteger offset = Cidr.address(gateway).subtract(Cidr.parse(subnet).network());
+            if (offset.signum() >= 0 && offset.bitLength() < 31) gateways.set(offset.intValue());
+        }
+
+        boolean usable(int i) {
+            return i >= first && i < capacity && !gateways.get(i);
+        }
     }
 
     private static Integer parseInt(String s) {

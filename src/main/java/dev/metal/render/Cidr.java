@@ -12,8 +12,20 @@ import java.net.UnknownHostException;
  */
 public record Cidr(BigInteger network, int prefix, boolean v6) {
 
+    /** Parsed prefixes: a site has few, and allocation and rendering ask for them per host. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Cidr> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Parses "address/prefix"; throws IllegalArgumentException with a short reason. */
     public static Cidr parse(String text) {
+        Cidr c = PARSED.get(text);
+        if (c != null) return c;
+        c = parseNew(text);
+        if (PARSED.size() > 100_000) PARSED.clear();
+        PARSED.put(text, c);
+        return c;
+    }
+
+    private static Cidr parseNew(String text) {
         int slash = text.indexOf('/');
         if (slash < 0) throw new IllegalArgumentException("'" + text + "' has no /prefix");
         BigInteger addr = address(text.substring(0, slash));

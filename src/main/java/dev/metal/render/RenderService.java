@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import java.util.Map;
  */
 public final class RenderService {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final StateStore store;
     private final Renderer renderer;
@@ -84,14 +87,23 @@ public final class RenderService {
                 }
                 files.put("", renderer.dhcp(placed, site));
             } else {
+                // Tokens are state changes and go one by one; rendering is pure and uses both cores.
+                List<Host> targets = new ArrayList<>();
                 for (Host h : new ArrayList<>(tx.hosts())) {
-                    try {
-                        Host r = real && req.kind().carriesToken ? ensureToken(tx, h, req.os(), issued) : h;
-                        files.put(h.hostname(), renderer.render(req.kind(), r, site, options));
-                    } catch (BadInputException | IllegalStateException e) {
-                        failures.add(e.getMessage());
-                    }
+                    targets.add(real && req.kind().carriesToken ? ensureToken(tx, h, req.os(), issued) : h);
                 }
+                Map<String, Object> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
+                targets.parallelStream().forEach(h -> {
+                    try {
+                        rendered.put(h.hostname(), renderer.render(req.kind(), h, site, options));
+                    } catch (BadInputException | IllegalStateException e) {
+                        rendered.put(h.hostname(), e.getMessage());
+                    }
+                });
+                rendered.forEach((name, r) -> {
+                    if (r instanceof String failure) failures.add(failure);
+                    else files.put(name, castFiles(r));
+                });
                 if (req.kind() == Renderer.Kind.FRR) {
                     for (String sw : Renderer.switches(site)) files.put(sw, renderer.renderSwitch(sw, site));
                 }
@@ -101,6 +113,11 @@ public final class RenderService {
         if (!real) return outcome;
         List<String> written = write(req.outDir(), outcome.files(), all);
         return new Outcome(outcome.kind(), outcome.files(), written, outcome.failures(), outcome.tokensIssued());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> castFiles(Object o) {
+        return (Map<String, String>) o;
     }
 
     /** Gives every host in the site plan its addresses; a single target must be placeable. */
@@ -137,30 +154,40 @@ public final class RenderService {
 
     /** Single target: DIR/FILE. --all: DIR/TARGET/FILE, and site-wide DHCP files in DIR. */
     private static List<String> write(Path dir, Map<String, Map<String, String>> files, boolean all) {
-        List<String> written = new ArrayList<>();
+        List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
-            for (Map.Entry<String, Map<String, String>> t : files.entrySet()) {
-                Path base = all && !t.getKey().isEmpty() ? dir.resolve(t.getKey()) : dir;
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        files.entrySet().parallelStream().forEach(t -> {
+            Path base = all && !t.getKey().isEmpty() ? dir.resolve(t.getKey()) : dir;
+            try {
                 Files.createDirectories(base);
                 for (Map.Entry<String, String> f : t.getValue().entrySet()) {
                     Path target = base.resolve(f.getKey());
                     writePrivate(target, f.getValue());
                     written.add(target.toString());
                 }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write rendered files in " + base + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write rendered files in " + dir + ": " + e.getMessage(), e);
-        }
+        });
         Log.info("wrote " + written.size() + " files in " + dir);
-        return written;
+        List<String> sorted = new ArrayList<>(written);
+        java.util.Collections.sort(sorted);
+        return sorted;
     }
 
     /** Owner-only from the first byte, replaced atomically: a reader never sees half a file. */
     static void writePrivate(Path target, String content) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
         try {
-            Files.writeString(temp, content, StandardCharsets.UTF_8);
+            try (var ch = Files.newByteChannel(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OWNER_ONLY)) {
+                ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);

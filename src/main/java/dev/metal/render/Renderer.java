@@ -62,7 +62,12 @@ public final class Renderer {
         public static final Options REAL = new Options(null, null, false);
     }
 
+    private static final java.util.regex.Pattern CANONICAL_MAC =
+            java.util.regex.Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+
     private final Templates templates;
+    /** Rack lookup by name for the last site plan seen: rendering a fleet asks once per host and kind. */
+    private volatile Map.Entry<Site, Map<String, Site.Rack>> rackIndex;
 
     public Renderer(Path templatesDir) {
         this(new Templates(templatesDir));
@@ -136,7 +141,7 @@ public final class Renderer {
     private static Map<String, Object> reservation(String name, String mac, String cidrAddress) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", name);
-        r.put("mac", Macs.normalize(mac));
+        r.put("mac", mac(mac));
         r.put("address", bare(cidrAddress));
         return r;
     }
@@ -235,7 +240,7 @@ public final class Renderer {
     }
 
     /** Every matched NIC, with addresses on the public and management ones. */
-    private static List<Map<String, Object>> nics(Host host, Site site) {
+    private List<Map<String, Object>> nics(Host host, Site site) {
         ProfileMatch match = requireMatch(host);
         Site.Rack rack = rackOf(host, site);
         Map<String, String> a = allocated(host);
@@ -245,7 +250,7 @@ public final class Renderer {
         for (ProfileMatch.NamedNic n : new TreeMap<>(match.nics()).values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", n.name());
-            m.put("mac", Macs.normalize(n.mac()));
+            m.put("mac", mac(n.mac()));
             m.put("slot", n.slot() == null ? "-" : n.slot());
             m.put("port", n.port() == null ? "-" : n.port());
             m.put("linkLocal", "ipv6");
@@ -316,7 +321,7 @@ public final class Renderer {
         Site.Rack rack = rackOf(host, site);
         Map<String, String> a = allocated(host);
         Map<String, Object> mgmt = new LinkedHashMap<>();
-        String mac = Macs.normalize(host.mgmtMac());
+        String mac = mac(host.mgmtMac());
         mgmt.put("mac", mac);
         mgmt.put("macHyphen", mac.replace(':', '-'));
         mgmt.put("nic", site.nics().get("mgmt"));
@@ -371,8 +376,20 @@ public final class Renderer {
         return host.match();
     }
 
-    private static Site.Rack rackOf(Host host, Site site) {
-        Site.Rack rack = site.rack(host.rack());
+    /** MACs from the profile match are normalized already; only other spellings go through Macs. */
+    private static String mac(String text) {
+        return text != null && CANONICAL_MAC.matcher(text).matches() ? text : Macs.normalize(text);
+    }
+
+    private Site.Rack rackOf(Host host, Site site) {
+        Map.Entry<Site, Map<String, Site.Rack>> index = rackIndex;
+        if (index == null || index.getKey() != site) {
+            Map<String, Site.Rack> m = new java.util.HashMap<>();
+            for (Site.Rack r : site.racks()) m.put(r.name(), r);
+            index = Map.entry(site, m);
+            rackIndex = index;
+        }
+        Site.Rack rack = index.getValue().get(host.rack());
         if (rack == null) throw new BadInputException(host.hostname() + ": rack " + host.rack() + " is not in the site plan");
         return rack;
     }

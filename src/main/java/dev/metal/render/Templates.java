@@ -99,7 +99,7 @@ public final class Templates {
     /** Renders template {@code name} with the context; the context is a tree of maps, lists and strings. */
     public String render(String name, Map<String, Object> context) {
         Mustache m = factory.compile(name + SUFFIX);
-        StringWriter out = new StringWriter();
+        StringWriter out = new StringWriter(4096);
         try {
             m.execute(out, context);
         } catch (MissingVariable e) {
