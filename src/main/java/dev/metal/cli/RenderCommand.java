@@ -60,7 +60,7 @@ public final class RenderCommand extends BaseCommand {
     protected Result execute() {
         Renderer.Kind k = Renderer.Kind.parse(kind);
         if ((host == null) == !all) throw new BadInputException("name one HOST or give --all");
-        if (bootUrl != null && !bootUrl.matches("https?://\\S+")) {
+        if (bootUrl != null && !bootUrl.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?")) {
             throw new BadInputException("--boot-url must be an http:// or https:// URL");
         }
         RenderService.Outcome o = new RenderService(store(), templates)

@@ -65,6 +65,8 @@ public final class Renderer {
     private static final java.util.regex.Pattern CANONICAL_MAC =
             java.util.regex.Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
 
+    private static final java.util.regex.Pattern URL_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]+");
+
     private final Templates templates;
     /** Rack lookup by name for the last site plan seen: rendering a fleet asks once per host and kind. */
     private volatile Map.Entry<Site, Map<String, Site.Rack>> rackIndex;
@@ -366,7 +368,12 @@ public final class Renderer {
         if (host.provisioning() == null || host.provisioning().token() == null) {
             throw new BadInputException(host.hostname() + " has no boot token yet");
         }
-        return host.provisioning().token().resolve();
+        String token = host.provisioning().token().resolve();
+        // The token goes into URLs and shell quotes; say what is wrong without showing it.
+        if (!URL_SAFE.matcher(token).matches()) {
+            throw new BadInputException(host.hostname() + ": its boot token has characters that are not URL-safe");
+        }
+        return token;
     }
 
     private static ProfileMatch requireMatch(Host host) {

@@ -125,7 +125,8 @@ public final class SitePlans {
 
         String url(YamlTree.Node parent, Map<String, YamlTree.Node> m, String key, boolean required) {
             String t = text(parent, m, key, required);
-            if (t != null && !t.matches("https?://[^\\s/]+(/\\S*)?")) {
+            // Plain URL characters only: the URL lands inside shell quotes in the preseed.
+            if (t != null && !t.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?")) {
                 problem(m.get(key), "'" + key + "' must be an http:// or https:// URL, not '" + t + "'");
             }
             return t;
@@ -182,6 +183,20 @@ public final class SitePlans {
             Set<String> devices = new HashSet<>(fabric == null ? List.of() : fabric.spines());
             for (Site.Rack r : racks) {
                 if (!devices.add(r.tor())) problem(m.get("racks"), "switch name '" + r.tor() + "' is used twice");
+            }
+            if (fabric != null && fabric.loopbacks() != null && !racks.isEmpty()) {
+                try {
+                    long ids = Cidr.parse(fabric.loopbacks()).size().min(java.math.BigInteger.valueOf(1L << 40)).longValue();
+                    if (ids < fabric.spines().size() + racks.size() + 2L) {
+                        problem(m.get("fabric").map().get("loopbacks"), "fabric loopbacks " + fabric.loopbacks() + " has too few addresses for "
+                                + fabric.spines().size() + " spines and " + racks.size() + " ToRs");
+                    }
+                } catch (IllegalArgumentException e) {
+                    // reported where the loopbacks were read
+                }
+            }
+            if (asn != null && asn.tor() > 0 && asn.tor() + racks.size() - 1 > 4294967294L) {
+                problem(m.get("asn"), "asn: tor " + asn.tor() + " + " + racks.size() + " racks passes 4294967294");
             }
             return new Site(name, domain, bootUrl, dns, keys, nics, firstHost, asn, fabric, racks, os);
         }

@@ -123,6 +123,19 @@ class RenderCommandTest {
     }
 
     @Test
+    void nothingUnsafeReachesShellQuotesOrUrls() {
+        CliRun url = CliRun.metal(state, "render", "preseed", "r01-s01", "--boot-url", "http://x/';reboot;'");
+        assertEquals(2, url.exitCode, url.toString());
+        new StateStore(state, "t").update(tx -> {
+            tx.put(RenderFixture.withToken(tx.host("r01-s01"), "it's-secret"), "token");
+            return null;
+        });
+        CliRun token = CliRun.metal(state, "render", "preseed", "r01-s01", "--out", dir.resolve("t").toString());
+        assertEquals(2, token.exitCode, token.toString());
+        assertEquals("metal: r01-s01: its boot token has characters that are not URL-safe\n", token.err);
+    }
+
+    @Test
     void frrRendersSwitchesByName() {
         CliRun tor = CliRun.metal(state, "render", "frr", "r02-tor");
         assertEquals(0, tor.exitCode, tor.toString());

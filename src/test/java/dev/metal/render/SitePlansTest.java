@@ -53,6 +53,15 @@ class SitePlansTest {
     }
 
     @Test
+    void fabricLoopbacksMustHoldEverySwitch() throws IOException {
+        String text = Files.readString(RenderFixture.sampleSite()).replace("loopbacks: 10.255.0.0/24", "loopbacks: 10.255.0.0/30");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SitePlans.parse(new StringReader(text), "site.yaml"));
+        assertEquals(List.of("site.yaml line 21: fabric loopbacks 10.255.0.0/30 has too few addresses for 2 spines and 2 ToRs"),
+                e.problems());
+    }
+
+    @Test
     void yamlSyntaxErrorNamesTheLine() {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> SitePlans.parse(new StringReader("name: a\nracks: [\n  - x: [\n"), "s.yaml"));
