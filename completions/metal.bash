@@ -163,6 +163,9 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} render" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host list" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host show" ];    then _picocli_metal_host; return $?; fi
@@ -188,6 +191,10 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot disk" ];    then _picocli_metal_boot; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot bios" ];    then _picocli_metal_boot; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot cdrom" ];    then _picocli_metal_boot; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site set" ];    then _picocli_metal_site; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site show" ];    then _picocli_metal_site; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template list" ];    then _picocli_metal_template; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template export" ];    then _picocli_metal_template; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
@@ -199,57 +206,71 @@ function _complete_metal() {
   local cmds6=(profile)
   local cmds7=(power)
   local cmds8=(boot)
-  local cmds9=(completion)
-  local cmds10=(host list)
-  local cmds11=(host show)
-  local cmds12=(host remove)
-  local cmds13=(host history)
-  local cmds14=(host quarantine)
-  local cmds15=(host release)
-  local cmds16=(pool status)
-  local cmds17=(pool target)
-  local cmds18=(pool forecast)
-  local cmds19=(pool warm)
-  local cmds20=(profile list)
-  local cmds21=(profile show)
-  local cmds22=(profile check)
-  local cmds23=(profile suggest)
-  local cmds24=(power status)
-  local cmds25=(power on)
-  local cmds26=(power off)
-  local cmds27=(power soft)
-  local cmds28=(power cycle)
-  local cmds29=(power reset)
-  local cmds30=(boot pxe)
-  local cmds31=(boot disk)
-  local cmds32=(boot bios)
-  local cmds33=(boot cdrom)
+  local cmds9=(site)
+  local cmds10=(render)
+  local cmds11=(template)
+  local cmds12=(completion)
+  local cmds13=(host list)
+  local cmds14=(host show)
+  local cmds15=(host remove)
+  local cmds16=(host history)
+  local cmds17=(host quarantine)
+  local cmds18=(host release)
+  local cmds19=(pool status)
+  local cmds20=(pool target)
+  local cmds21=(pool forecast)
+  local cmds22=(pool warm)
+  local cmds23=(profile list)
+  local cmds24=(profile show)
+  local cmds25=(profile check)
+  local cmds26=(profile suggest)
+  local cmds27=(power status)
+  local cmds28=(power on)
+  local cmds29=(power off)
+  local cmds30=(power soft)
+  local cmds31=(power cycle)
+  local cmds32=(power reset)
+  local cmds33=(boot pxe)
+  local cmds34=(boot disk)
+  local cmds35=(boot bios)
+  local cmds36=(boot cdrom)
+  local cmds37=(site set)
+  local cmds38=(site show)
+  local cmds39=(template list)
+  local cmds40=(template export)
 
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_template; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_render; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_site; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_boot; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_power; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_profile; return $?; fi
@@ -270,7 +291,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import host serve provision pool match profile power boot completion"
+  local commands="import host serve provision pool match profile power boot site render template completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -614,6 +635,120 @@ function _picocli_metal_boot() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="pxe disk bios cdrom"
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `site` subcommand.
+function _picocli_metal_site() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="set show"
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `render` subcommand.
+function _picocli_metal_render() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--out' '--templates' '--os' '--boot-url' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--templates')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--os')
+      return
+      ;;
+    '--boot-url')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "render" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${KIND_pos_param_args[@]}" )
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `template` subcommand.
+function _picocli_metal_template() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list export"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -1560,6 +1695,146 @@ function _picocli_metal_boot_cdrom() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_metal_site_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "set" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_metal_site_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_metal_template_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--templates' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--templates')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `export` subcommand.
+function _picocli_metal_template_export() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "export" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

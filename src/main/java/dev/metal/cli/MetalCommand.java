@@ -36,6 +36,9 @@ import picocli.CommandLine.ParameterException;
             ProfileCommand.class,
             PowerCommand.class,
             BootCommand.class,
+            SiteCommand.class,
+            RenderCommand.class,
+            TemplateCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {

@@ -1,6 +1,7 @@
 package dev.metal.state;
 
 import dev.metal.model.Host;
+import dev.metal.model.Site;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,11 +9,13 @@ import java.util.TreeMap;
 /**
  * Everything metal knows, as stored in the state file. Immutable: a change makes a new
  * State inside {@link StateStore#update}. Hosts are kept sorted by hostname so that the
- * file is stable and diffable.
+ * file is stable and diffable. {@code site} is the site plan, null until 'metal site set';
+ * {@code poolTargets} the number of ready hosts to keep per profile.
  */
 public record State(
         int schemaVersion,
         Map<String, Host> hosts,
+        Site site,
         Map<String, Integer> poolTargets) {
 
     public static final int SCHEMA_VERSION = 1;
@@ -23,7 +26,7 @@ public record State(
     }
 
     public static State empty() {
-        return new State(SCHEMA_VERSION, Map.of(), Map.of());
+        return new State(SCHEMA_VERSION, Map.of(), null, Map.of());
     }
 
     public Host host(String hostname) {
@@ -31,13 +34,17 @@ public record State(
     }
 
     public State withHosts(Map<String, Host> newHosts) {
-        return new State(schemaVersion, newHosts, poolTargets);
+        return new State(schemaVersion, newHosts, site, poolTargets);
+    }
+
+    public State withSite(Site newSite) {
+        return new State(schemaVersion, hosts, newSite, poolTargets);
     }
 
     public State withHost(Host host) {
         TreeMap<String, Host> copy = new TreeMap<>(hosts);
         copy.put(host.hostname(), host);
-        return new State(schemaVersion, copy, poolTargets);
+        return withHosts(copy);
     }
 
     /** The number of ready hosts to keep per profile ({@code metal pool}); 0 removes the target. */
@@ -45,12 +52,12 @@ public record State(
         TreeMap<String, Integer> copy = new TreeMap<>(poolTargets);
         if (target <= 0) copy.remove(profile);
         else copy.put(profile, target);
-        return new State(schemaVersion, hosts, copy);
+        return new State(schemaVersion, hosts, site, copy);
     }
 
     public State withoutHost(String hostname) {
         TreeMap<String, Host> copy = new TreeMap<>(hosts);
         copy.remove(hostname);
-        return new State(schemaVersion, copy, poolTargets);
+        return withHosts(copy);
     }
 }

@@ -1,0 +1,107 @@
+package dev.metal.cli;
+
+import dev.metal.model.BadInputException;
+import dev.metal.render.RenderService;
+import dev.metal.render.Renderer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "render",
+        description = {"Render the files one host (or every host) needs, from its profile match and the site plan.",
+            "Kinds: preseed (Debian 12 installer), ipxe (boot script), networkd (systemd-networkd .link/.network),",
+            "cloud-init (user-data, meta-data, network-config v2), dhcp (dnsmasq, ISC dhcpd and Kea reservations",
+            "for BMCs and management NICs), frr (BGP unnumbered; HOST may also be a spine or ToR of the site plan).",
+            "Addresses are allocated on first use and kept in the state, so rendering again gives the same files.",
+            "Boot tokens: files written with --out carry the host's real boot token (a host without one is issued",
+            "one) and are created with mode 0600. Without --out the token is shown as **** and never printed."},
+        footerHeading = "%nFiles written with --out:%n",
+        footer = {
+            "  HOST:  DIR/FILE...          --all: DIR/HOST/FILE... (dhcp --all: one set of files in DIR)",
+            "  preseed.cfg, boot.ipxe, 10-NIC.link + 10-NIC.network, user-data + meta-data + network-config,",
+            "  dnsmasq.conf + dhcpd.conf + kea-dhcp4.json, frr.conf"
+        })
+public final class RenderCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "KIND", description = "preseed, ipxe, networkd, cloud-init, dhcp or frr.",
+            completionCandidates = KindCandidates.class)
+    String kind;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "HOST", description = "The host (or, for frr, a switch) to render.")
+    String host;
+
+    @Option(names = "--all", description = "Every host (and for frr every switch); needs --out.")
+    boolean all;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the files here (mode 0600) instead of printing them.")
+    Path out;
+
+    @Option(names = "--templates", paramLabel = "DIR",
+            description = "Templates that replace the built-in ones by name (see 'metal template export').")
+    Path templates;
+
+    @Option(names = "--os", paramLabel = "NAME", description = "OS from the site plan's catalog "
+            + "(default: the host's provisioning OS, else the catalog's first).")
+    String os;
+
+    @Option(names = "--boot-url", paramLabel = "URL", description = "Boot server base URL (default: the site plan's boot_url).")
+    String bootUrl;
+
+    static final class KindCandidates extends java.util.ArrayList<String> {
+        KindCandidates() {
+            for (Renderer.Kind k : Renderer.Kind.values()) add(k.label);
+        }
+    }
+
+    @Override
+    protected Result execute() {
+        Renderer.Kind k = Renderer.Kind.parse(kind);
+        if ((host == null) == !all) throw new BadInputException("name one HOST or give --all");
+        if (bootUrl != null && !bootUrl.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?")) {
+            throw new BadInputException("--boot-url must be an http:// or https:// URL");
+        }
+        RenderService.Outcome o = new RenderService(store(), templates)
+                .render(new RenderService.Request(k, all ? null : host, out, os, bootUrl));
+        return new Result() {
+            @Override
+            public Object json() {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("kind", k.label);
+                // Contents only when they carry no token (without --out the token is masked).
+                if (out == null) m.put("files", o.files());
+                else m.put("written", o.written());
+                m.put("tokensIssued", o.tokensIssued());
+                m.put("failures", o.failures());
+                return m;
+            }
+
+            @Override
+            public void print(PrintWriter w) {
+                if (out == null) {
+                    for (Map<String, String> files : o.files().values()) {
+                        boolean many = files.size() > 1;
+                        for (Map.Entry<String, String> f : files.entrySet()) {
+                            if (many) w.println("# ==> " + f.getKey() + " <==");
+                            w.print(f.getValue());
+                        }
+                    }
+                } else {
+                    w.printf("%s: wrote %d files in %s%n", k.label, o.written().size(), out);
+                    if (!o.tokensIssued().isEmpty()) {
+                        w.printf("issued boot tokens for %d hosts%n", o.tokensIssued().size());
+                    }
+                }
+                for (String f : o.failures()) w.println("failed: " + f);
+            }
+
+            @Override
+            public int exitCode() {
+                if (o.failures().isEmpty()) return ExitCodes.OK;
+                return o.files().isEmpty() ? ExitCodes.FAILURE : ExitCodes.PARTIAL;
+            }
+        };
+    }
+}

@@ -1,0 +1,196 @@
+package dev.metal.render;
+
+import dev.metal.model.BadInputException;
+import dev.metal.model.Host;
+import dev.metal.model.Log;
+import dev.metal.model.Provisioning;
+import dev.metal.model.Secret;
+import dev.metal.model.Site;
+import dev.metal.state.StateStore;
+import dev.metal.state.Transaction;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What 'metal render' does: allocate missing addresses, issue boot tokens where files will
+ * carry them, render, and write the files (mode 0600, they may hold a token).
+ *
+ * Tokens: files written with --out carry the host's real token; a host without one gets a
+ * new token, stored as its Provisioning. Output to the terminal never carries a token: it
+ * shows {@code ****} in its place.
+ */
+public final class RenderService {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final StateStore store;
+    private final Renderer renderer;
+
+    public RenderService(StateStore store, Path templatesDir) {
+        this.store = store;
+        this.renderer = new Renderer(templatesDir);
+    }
+
+    /** @param target a host name, a switch name (frr), or null for all */
+    public record Request(Renderer.Kind kind, String target, Path outDir, String os, String bootUrl) {}
+
+    /** The files by target ("" for site-wide DHCP), the files written, and the targets that failed. */
+    public record Outcome(Renderer.Kind kind, Map<String, Map<String, String>> files, List<String> written,
+                          List<String> failures, List<String> tokensIssued) {}
+
+    public Outcome render(Request req) {
+        boolean all = req.target() == null;
+        if (all && req.outDir() == null) throw new BadInputException("--all needs --out DIR");
+        boolean real = req.outDir() != null;
+        Renderer.Options options = new Renderer.Options(req.os(), req.bootUrl(), !real);
+        Outcome outcome = store.update(tx -> {
+            Site site = tx.snapshot().site();
+            if (site == null) throw new BadInputException("no site plan yet; load one with 'metal site set FILE'");
+            if (req.os() != null && !site.os().containsKey(req.os())) {
+                throw new BadInputException("OS " + req.os() + " is not in the site plan's catalog ("
+                        + String.join(", ", site.os().keySet()) + ")");
+            }
+            allocate(tx, site, all ? null : req.target());
+            Map<String, Map<String, String>> files = new LinkedHashMap<>();
+            List<String> failures = new ArrayList<>();
+            List<String> issued = new ArrayList<>();
+            if (!all) {
+                Host h = tx.host(req.target());
+                if (h == null) {
+                    Map<String, String> sw = req.kind() == Renderer.Kind.FRR ? renderer.renderSwitch(req.target(), site) : null;
+                    if (sw == null) throw new BadInputException("unknown host " + req.target());
+                    files.put(req.target(), sw);
+                } else {
+                    if (real && req.kind().carriesToken) h = ensureToken(tx, h, req.os(), issued);
+                    files.put(h.hostname(), renderer.render(req.kind(), h, site, options));
+                }
+            } else if (req.kind() == Renderer.Kind.DHCP) {
+                List<Host> placed = new ArrayList<>();
+                for (Host h : tx.hosts()) {
+                    if (site.rack(h.rack()) == null || !h.rack().equals(h.addresses().get("rack"))) {
+                        failures.add(h.hostname() + ": rack " + h.rack() + " has no addresses in the site plan");
+                    } else {
+                        placed.add(h);
+                    }
+                }
+                files.put("", renderer.dhcp(placed, site));
+            } else {
+                // Tokens are state changes and go one by one; rendering is pure and uses both cores.
+                List<Host> targets = new ArrayList<>();
+                for (Host h : new ArrayList<>(tx.hosts())) {
+                    targets.add(real && req.kind().carriesToken ? ensureToken(tx, h, req.os(), issued) : h);
+                }
+                Map<String, Object> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
+                targets.parallelStream().forEach(h -> {
+                    try {
+                        rendered.put(h.hostname(), renderer.render(req.kind(), h, site, options));
+                    } catch (BadInputException | IllegalStateException e) {
+                        rendered.put(h.hostname(), e.getMessage());
+                    }
+                });
+                rendered.forEach((name, r) -> {
+                    if (r instanceof String failure) failures.add(failure);
+                    else files.put(name, castFiles(r));
+                });
+                if (req.kind() == Renderer.Kind.FRR) {
+                    for (String sw : Renderer.switches(site)) files.put(sw, renderer.renderSwitch(sw, site));
+                }
+            }
+            return new Outcome(req.kind(), files, List.of(), failures, issued);
+        });
+        if (!real) return outcome;
+        List<String> written = write(req.outDir(), outcome.files(), all);
+        return new Outcome(outcome.kind(), outcome.files(), written, outcome.failures(), outcome.tokensIssued());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> castFiles(Object o) {
+        return (Map<String, String>) o;
+    }
+
+    /** Gives every host in the site plan its addresses; a single target must be placeable. */
+    private static void allocate(Transaction tx, Site site, String target) {
+        Allocator.Outcome a = Allocator.allocate(site, tx.hosts());
+        for (Map.Entry<String, Map<String, String>> e : a.changed().entrySet()) {
+            Host h = tx.host(e.getKey());
+            tx.put(h.withAddresses(e.getValue()), "addresses-allocated", new LinkedHashMap<>(e.getValue()));
+        }
+        if (target != null) {
+            for (String p : a.problems()) if (p.startsWith(target + ": ")) throw new BadInputException(p);
+        }
+    }
+
+    private static Host ensureToken(Transaction tx, Host h, String os, List<String> issued) {
+        if (h.provisioning() != null && h.provisioning().token() != null) return h;
+        Secret token = Secret.of(newToken());
+        Provisioning p = h.provisioning();
+        Provisioning next = p == null
+                ? new Provisioning(null, os, token, null, null, 0, null)
+                : new Provisioning(p.requestId(), p.os(), token, p.startedAt(), p.phonedHomeAt(), p.attempt(), p.sshKeys());
+        Host updated = h.withProvisioning(next);
+        tx.put(updated, "token-issued");
+        issued.add(h.hostname());
+        return updated;
+    }
+
+    /** A fresh boot token: 32 random bytes, URL-safe. */
+    public static String newToken() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Single target: DIR/FILE. --all: DIR/TARGET/FILE, and site-wide DHCP files in DIR. */
+    private static List<String> write(Path dir, Map<String, Map<String, String>> files, boolean all) {
+        List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        files.entrySet().parallelStream().forEach(t -> {
+            Path base = all && !t.getKey().isEmpty() ? dir.resolve(t.getKey()) : dir;
+            try {
+                Files.createDirectories(base);
+                for (Map.Entry<String, String> f : t.getValue().entrySet()) {
+                    Path target = base.resolve(f.getKey());
+                    writePrivate(target, f.getValue());
+                    written.add(target.toString());
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write rendered files in " + base + ": " + e.getMessage(), e);
+            }
+        });
+        Log.info("wrote " + written.size() + " files in " + dir);
+        List<String> sorted = new ArrayList<>(written);
+        java.util.Collections.sort(sorted);
+        return sorted;
+    }
+
+    /** Owner-only from the first byte, replaced atomically: a reader never sees half a file. */
+    static void writePrivate(Path target, String content) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        try {
+            try (var ch = Files.newByteChannel(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OWNER_ONLY)) {
+                ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.metal.render;
+
+import dev.metal.model.Host;
+import dev.metal.model.Site;
+import dev.metal.state.StateStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** 'metal site set': check the plan, store it, and give hosts their addresses. */
+public final class SiteService {
+    private final StateStore store;
+
+    public SiteService(StateStore store) {
+        this.store = store;
+    }
+
+    /** The stored plan, the hosts whose addresses changed, and the hosts that could not be placed. */
+    public record Loaded(Site site, List<String> allocated, List<String> unplaced) {}
+
+    public Loaded set(Path file) {
+        Site site = SitePlans.read(file);
+        return store.update(tx -> {
+            tx.updateState(s -> s.withSite(site), "site-set", Map.of("file", file.toString(), "name", site.name()));
+            Allocator.Outcome a = Allocator.allocate(site, tx.hosts());
+            for (Map.Entry<String, Map<String, String>> e : a.changed().entrySet()) {
+                Host h = tx.host(e.getKey());
+                tx.put(h.withAddresses(e.getValue()), "addresses-allocated", new java.util.LinkedHashMap<>(e.getValue()));
+            }
+            return new Loaded(site, List.copyOf(a.changed().keySet()), a.problems());
+        });
+    }
+}

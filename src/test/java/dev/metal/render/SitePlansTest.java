@@ -1,0 +1,102 @@
+package dev.metal.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.metal.cli.CliRun;
+import dev.metal.model.BadInputException;
+import dev.metal.model.Site;
+import dev.metal.state.StateStore;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SitePlansTest {
+    @Test
+    void sampleSitePlanReads() {
+        Site site = RenderFixture.site();
+        assertEquals("lab1", site.name());
+        assertEquals(2, site.racks().size());
+        assertEquals("203.0.113.0/26", site.rack("r01").publicNet().ipv4());
+        assertEquals("2001:db8:100:2::1", site.rack("r02").publicNet().gateway6());
+        assertTrue(site.os().containsKey("debian-12"));
+        assertEquals(65100, site.asn().tor());
+        assertEquals(List.of("ext0", "ext1"), site.fabric().serverPorts());
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsLine() throws IOException {
+        String text = Files.readString(RenderFixture.sampleSite())
+                .replace("ipv4: 203.0.113.0/26,", "ipv4: 203.0.113.0/33,")
+                .replace("mgmt: {ipv4: 10.10.2.0/24, gateway4: 10.10.2.1}", "mgmt: {ipv4: 10.10.2.0/24, gateway4: 10.10.3.1}")
+                .replace("bmc: {ipv4: 10.20.2.0/24", "bmc: {ipv4: 10.20.1.128/25")
+                .replace("first_host: 10", "first_host: 10\nfirst_hots: 12")
+                .replace("boot_url: http://10.10.0.2:8080", "boot_url: ftp://10.10.0.2");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SitePlans.parse(new StringReader(text), "site.yaml"));
+        List<String> p = e.problems();
+        String all = String.join("\n", p);
+        assertTrue(all.contains("site.yaml line 6: 'boot_url' must be an http:// or https:// URL"), all);
+        assertTrue(all.contains("site.yaml line 16: unknown key 'first_hots'"), all);
+        assertTrue(all.matches("(?s).*site\\.yaml line 31: r01 public ipv4: '203.0.113.0/33' has prefix out of range.*"), all);
+        assertTrue(all.matches("(?s).*line 37: r02 mgmt gateway4 10.10.3.1 is not in 10.10.2.0/24.*"), all);
+        assertTrue(all.matches("(?s).*line 38: r02 bmc ipv4 10.20.1.128/25 overlaps r01 bmc ipv4 10.20.1.0/24.*"), all);
+        assertTrue(all.contains("r02 bmc gateway4 10.20.2.1 is not in 10.20.1.128/25"), all);
+        assertEquals(6, p.size(), all);
+    }
+
+    @Test
+    void fabricLoopbacksMustHoldEverySwitch() throws IOException {
+        String text = Files.readString(RenderFixture.sampleSite()).replace("loopbacks: 10.255.0.0/24", "loopbacks: 10.255.0.0/30");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SitePlans.parse(new StringReader(text), "site.yaml"));
+        assertEquals(List.of("site.yaml line 21: fabric loopbacks 10.255.0.0/30 has too few addresses for 2 spines and 2 ToRs"),
+                e.problems());
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesTheLine() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SitePlans.parse(new StringReader("name: a\nracks: [\n  - x: [\n"), "s.yaml"));
+        assertTrue(e.getMessage().startsWith("s.yaml line "), e.getMessage());
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+    }
+
+    @Test
+    void siteSetStoresThePlanAndShowPrintsIt(@TempDir Path dir) {
+        Path state = dir.resolve("state.json");
+        RenderFixture.seed(state, RenderFixture.host("r01", 1), RenderFixture.host("r09", 1));
+        CliRun set = CliRun.metal(state, "site", "set", RenderFixture.sampleSite().toString());
+        assertEquals(0, set.exitCode, set.toString());
+        assertTrue(set.out.contains("site lab1 stored: 2 racks, 1 OS; 1 hosts got new addresses"), set.out);
+        assertTrue(set.out.contains("not placed: r09-s01: rack r09 is not in the site plan"), set.out);
+        assertEquals("lab1", new StateStore(state, "t").load().site().name());
+        assertEquals("203.0.113.10/26", new StateStore(state, "t").load().host("r01-s01").addresses().get("public.ipv4"));
+
+        CliRun show = CliRun.metal(state, "site", "show");
+        assertEquals(0, show.exitCode, show.toString());
+        assertTrue(show.out.contains("r02   r02-tor  203.0.113.64/26 gw 203.0.113.65"), show.out);
+        assertTrue(show.out.contains("debian-12"), show.out);
+        CliRun json = CliRun.metal(state, "--json", "site", "show");
+        assertTrue(json.out.contains("\"bootUrl\" : \"http://10.10.0.2:8080\""), json.out);
+    }
+
+    @Test
+    void badSiteFileChangesNothingAndExitsTwo(@TempDir Path dir) throws IOException {
+        Path state = dir.resolve("state.json");
+        Path bad = dir.resolve("site.yaml");
+        Files.writeString(bad, "name: x\ndomain: example.net\n");
+        CliRun run = CliRun.metal(state, "site", "set", bad.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains("metal: " + bad + " line 1: missing 'boot_url'"), run.err);
+        assertNull(new StateStore(state, "t").load().site());
+        assertFalse(CliRun.metal(state, "site", "show").exitCode == 0);
+    }
+}
