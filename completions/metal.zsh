@@ -435,8 +435,8 @@ function _picocli_metal_provision() {
 
   local commands=""
   local flag_opts="'--dry-run' '--resume' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--protocol' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --protocol values
+  local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -480,7 +480,7 @@ function _picocli_metal_provision() {
     '--parallel')
       return
       ;;
-    '--protocol')
+    '--via')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
       return $?
@@ -1104,13 +1104,13 @@ function _picocli_metal_pool_warm() {
 
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--protocol' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --protocol values
+  local arg_opts="'--via' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--protocol')
+    '--via')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
       return $?

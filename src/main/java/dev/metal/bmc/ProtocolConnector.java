@@ -2,19 +2,28 @@ package dev.metal.bmc;
 
 import dev.metal.ipmi.IpmiSession;
 import dev.metal.model.Host;
+import dev.metal.model.Log;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The {@link BmcConnector} the commands use: IPMI always, Redfish when a Redfish
- * connector is plugged in. AUTO is resolved by the caller (see {@link #order}).
+ * The {@link BmcConnector} the commands use, with a Redfish side and an IPMI side (either
+ * may be absent). AUTO opens Redfish and falls back to IPMI when that fails; a caller that
+ * wants to fall back per action resolves AUTO itself with {@link #order}.
  */
 public final class ProtocolConnector implements BmcConnector {
     private final BmcConnector redfish;
-    private final IpmiSession.Options ipmiOptions;
+    private final BmcConnector ipmi;
 
-    /** @param redfish the Redfish side, or null while metal has none */
-    public ProtocolConnector(BmcConnector redfish, IpmiSession.Options ipmiOptions) {
+    /** @param redfish the Redfish side, or null; @param ipmi the IPMI side, or null */
+    public ProtocolConnector(BmcConnector redfish, BmcConnector ipmi) {
         this.redfish = redfish;
-        this.ipmiOptions = ipmiOptions;
+        this.ipmi = ipmi;
+    }
+
+    /** Redfish (when given) and IPMI over the network with these options. */
+    public ProtocolConnector(BmcConnector redfish, IpmiSession.Options ipmiOptions) {
+        this(redfish, (host, protocol) -> IpmiBmcSession.open(host, ipmiOptions));
     }
 
     public static ProtocolConnector ipmiOnly(IpmiSession.Options options) {
@@ -24,21 +33,38 @@ public final class ProtocolConnector implements BmcConnector {
     @Override
     public BmcSession open(Host host, Protocol protocol) {
         return switch (protocol) {
-            case IPMI -> IpmiBmcSession.open(host, ipmiOptions);
-            case REDFISH -> {
-                if (redfish == null) {
-                    throw new UnsupportedOperationException(
-                            "power and boot control over Redfish is not available yet; use --via ipmi");
-                }
-                yield redfish.open(host, Protocol.REDFISH);
-            }
-            case AUTO -> throw new IllegalArgumentException("resolve AUTO with order() first");
+            case IPMI -> side(ipmi, "IPMI").open(host, Protocol.IPMI);
+            case REDFISH -> side(redfish, "Redfish").open(host, Protocol.REDFISH);
+            case AUTO -> openAuto(host);
         };
     }
 
+    private static BmcConnector side(BmcConnector connector, String name) {
+        if (connector == null) throw new UnsupportedOperationException(name + " is not available here");
+        return connector;
+    }
+
+    /** The first protocol that opens a session; when none does, the error names what each said. */
+    private BmcSession openAuto(Host host) {
+        List<String> errors = new ArrayList<>();
+        for (Protocol p : order(Protocol.AUTO)) {
+            try {
+                return open(host, p);
+            } catch (RuntimeException e) {
+                Log.debug(host.hostname() + ": " + p + " failed: " + e.getMessage());
+                errors.add(p.name().charAt(0) + p.name().substring(1).toLowerCase() + ": " + e.getMessage());
+            }
+        }
+        if (errors.size() == 1) throw new IllegalStateException(errors.get(0).substring(errors.get(0).indexOf(": ") + 2));
+        throw new IllegalStateException(host.hostname() + ": " + String.join("; ", errors));
+    }
+
     /** The protocols to try, in order, for what was asked. */
-    public java.util.List<Protocol> order(Protocol via) {
-        if (via != Protocol.AUTO) return java.util.List.of(via);
-        return redfish == null ? java.util.List.of(Protocol.IPMI) : java.util.List.of(Protocol.REDFISH, Protocol.IPMI);
+    public List<Protocol> order(Protocol via) {
+        if (via != Protocol.AUTO) return List.of(via);
+        List<Protocol> order = new ArrayList<>();
+        if (redfish != null) order.add(Protocol.REDFISH);
+        if (ipmi != null) order.add(Protocol.IPMI);
+        return order;
     }
 }

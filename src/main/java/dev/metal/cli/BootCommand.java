@@ -33,7 +33,7 @@ public final class BootCommand {
 
         @Override
         protected Result execute() {
-            PowerService service = new PowerService(store(), ProtocolConnector.ipmiOnly(IpmiSession.Options.DEFAULT),
+            PowerService service = new PowerService(store(), Wiring.connector.get(),
                     options.settings());
             return new PowerCommand.OutcomeResult(
                     service.boot(hosts, new BootOverride(device(), persistent, uefi)), true);

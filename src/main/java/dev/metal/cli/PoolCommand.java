@@ -102,7 +102,7 @@ public final class PoolCommand {
         "Power on and health-check ready hosts of each profile, up to its target.",
         "A host whose BMC fails or whose power does not read back on is quarantined."})
     static final class Warm extends BaseCommand {
-        @Option(names = "--protocol", paramLabel = "P", defaultValue = "auto",
+        @Option(names = "--via", paramLabel = "P", defaultValue = "auto",
                 description = "BMC protocol: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
         Protocol protocol;
 

@@ -31,7 +31,7 @@ public final class PowerCommand {
 
         @Override
         protected Result execute() {
-            PowerService service = new PowerService(store(), ProtocolConnector.ipmiOnly(IpmiSession.Options.DEFAULT),
+            PowerService service = new PowerService(store(), Wiring.connector.get(),
                     options.settings());
             return new OutcomeResult(service.power(hosts, action()), false);
         }

@@ -78,7 +78,7 @@ public final class ProvisionCommand extends BaseCommand {
             description = "Hosts provisioned at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--protocol", paramLabel = "P", defaultValue = "auto",
+    @Option(names = "--via", paramLabel = "P", defaultValue = "auto",
             description = "BMC protocol: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Protocol protocol;
 
@@ -100,7 +100,7 @@ public final class ProvisionCommand extends BaseCommand {
         try {
             if (server == null) {
                 Path folder = files != null ? files : ServeCommand.defaultFiles(root().statePath());
-                boot = new BootServer(store(), Wiring.bootContent.get(), folder, null, 16).start(listen);
+                boot = new BootServer(store(), Wiring.bootContent.apply(store()), folder, null, 16).start(listen);
             }
             BootServer inProcess = boot;
             ProvisionService.PhoneHomeHook hook = inProcess == null ? null

@@ -46,7 +46,7 @@ public final class ServeCommand extends BaseCommand {
     @Override
     protected Result execute() throws InterruptedException {
         Path folder = files != null ? files : defaultFiles(root().statePath());
-        BootServer server = new BootServer(store(), Wiring.bootContent.get(), folder, advertise, Math.max(1, threads));
+        BootServer server = new BootServer(store(), Wiring.bootContent.apply(store()), folder, advertise, Math.max(1, threads));
         server.start(listen);
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -199,7 +199,7 @@ class PowerCommandTest {
     void redfishIsNotAvailableYetAndUnknownHostsAreBadInput() {
         CliRun run = CliRun.metal(state, "power", "status", "h0", "--via", "redfish");
         assertEquals(ExitCodes.FAILURE, run.exitCode, run.toString());
-        assertTrue(run.out.contains("not available yet"), run.out);
+        assertTrue(run.out.contains("Redfish is not available here"), run.out);
 
         run = CliRun.metal(state, "power", "on", "h0", "ghost");
         assertEquals(ExitCodes.BAD_INPUT, run.exitCode, run.toString());

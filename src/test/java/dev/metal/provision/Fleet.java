@@ -1,5 +1,6 @@
 package dev.metal.provision;
 
+import dev.metal.bmc.ProtocolConnector;
 import dev.metal.bmc.BmcConnector;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
@@ -91,8 +92,8 @@ public final class Fleet {
         return host(name, rack, u, profile, macIndex, EnumSet.noneOf(Machine.Fault.class));
     }
 
-    public BmcConnector connector() {
-        return bmcs;
+    public ProtocolConnector connector() {
+        return new ProtocolConnector(bmcs, (BmcConnector) null);
     }
 
     public Host get(String name) {

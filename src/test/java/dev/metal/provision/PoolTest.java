@@ -1,5 +1,8 @@
 package dev.metal.provision;
 
+import dev.metal.state.StateStore;
+import java.util.function.Function;
+import dev.metal.bmc.ProtocolConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +35,8 @@ class PoolTest {
     @TempDir
     Path dir;
     Fleet fleet;
-    Supplier<BmcConnector> savedConnector;
-    Supplier<BootContent> savedContent;
+    Supplier<ProtocolConnector> savedConnector;
+    Function<StateStore, BootContent> savedContent;
 
     @BeforeEach
     void wire() throws Exception {
@@ -41,7 +44,7 @@ class PoolTest {
         savedConnector = Wiring.connector;
         savedContent = Wiring.bootContent;
         Wiring.connector = fleet::connector;
-        Wiring.bootContent = TestBootContent::new;
+        Wiring.bootContent = store -> new TestBootContent();
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.metal.provision;
 
+import dev.metal.bmc.BmcConnector;
+import dev.metal.bmc.ProtocolConnector;
 import dev.metal.cli.Cli;
 import dev.metal.cli.Context;
 import dev.metal.cli.Wiring;
@@ -33,8 +35,8 @@ public final class ProvisionProcess {
         for (Host h : new StateStore(state, "test").load().hosts().values()) {
             bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
         }
-        Wiring.connector = () -> bmcs;
-        Wiring.bootContent = TestBootContent::new;
+        Wiring.connector = () -> new ProtocolConnector(bmcs, (BmcConnector) null);
+        Wiring.bootContent = store -> new TestBootContent();
         String[] metal = Arrays.copyOfRange(args, 3, args.length);
         System.exit(Cli.run(Context.system(), metal));
     }

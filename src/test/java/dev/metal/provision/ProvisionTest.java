@@ -1,5 +1,8 @@
 package dev.metal.provision;
 
+import dev.metal.state.StateStore;
+import java.util.function.Function;
+import dev.metal.bmc.ProtocolConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,8 +38,8 @@ class ProvisionTest {
     @TempDir
     Path dir;
     Fleet fleet;
-    Supplier<BmcConnector> savedConnector;
-    Supplier<BootContent> savedContent;
+    Supplier<ProtocolConnector> savedConnector;
+    Function<StateStore, BootContent> savedContent;
 
     @BeforeEach
     void wire() throws Exception {
@@ -44,7 +47,7 @@ class ProvisionTest {
         savedConnector = Wiring.connector;
         savedContent = Wiring.bootContent;
         Wiring.connector = fleet::connector;
-        Wiring.bootContent = TestBootContent::new;
+        Wiring.bootContent = store -> new TestBootContent();
     }
 
     @AfterEach
