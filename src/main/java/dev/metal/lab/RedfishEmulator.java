@@ -201,7 +201,7 @@ public final class RedfishEmulator implements AutoCloseable {
         this.basicAuth = enabled;
     }
 
-    /** GETs of this URI answer with this status (500, 503, 404...). */
+    /** Requests to this URI answer with this status (500, 503, 404...), before authentication. */
     public void failPath(String uri, int status) {
         failures.put(key(uri), status);
     }
@@ -268,12 +268,9 @@ public final class RedfishEmulator implements AutoCloseable {
                     concurrency.acquireUninterruptibly();
                 }
             }
-            int now = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(now, Math::max);
             try {
                 serve(ex);
             } finally {
-                inFlight.decrementAndGet();
                 if (concurrency != null) concurrency.release();
             }
         } catch (IOException | RuntimeException e) {
@@ -285,7 +282,14 @@ public final class RedfishEmulator implements AutoCloseable {
         String method = ex.getRequestMethod();
         String rawPath = ex.getRequestURI().getPath();
         String key = key(rawPath);
-        sleep(latencyByUri.getOrDefault(key, latencyMs));
+        // Counted while the BMC "works" on the request: a client cannot have sent its next one yet.
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            sleep(latencyByUri.getOrDefault(key, latencyMs));
+        } finally {
+            inFlight.decrementAndGet();
+        }
         if (hanging.contains(key)) {
             try {
                 closing.await(10, TimeUnit.MINUTES);
@@ -299,6 +303,11 @@ public final class RedfishEmulator implements AutoCloseable {
             ex.sendResponseHeaders(302, -1);
             return;
         }
+        Integer fail = failures.get(key);
+        if (fail != null) {
+            send(ex, fail, error("Base.1.0.InternalError", "injected failure"));
+            return;
+        }
         if (method.equals("POST") && key.equals(SESSIONS)) {
             login(ex);
             return;
@@ -307,11 +316,6 @@ public final class RedfishEmulator implements AutoCloseable {
         if (!open && !authorized(ex)) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Redfish\"");
             send(ex, 401, error("Base.1.0.NoValidSession", "authentication required"));
-            return;
-        }
-        Integer fail = failures.get(key);
-        if (fail != null) {
-            send(ex, fail, error("Base.1.0.InternalError", "injected failure"));
             return;
         }
         if (malformed.contains(key)) {

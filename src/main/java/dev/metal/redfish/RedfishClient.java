@@ -129,9 +129,9 @@ public final class RedfishClient implements AutoCloseable {
         return host;
     }
 
-    /** The fingerprint of the certificate the BMC showed (null over http or before contact). */
+    /** The fingerprint to pin: the certificate the BMC showed (null over http, before contact, or with --insecure). */
     public String fingerprint() {
-        return trust.seen;
+        return options.insecure() ? null : trust.seen;
     }
 
     public long requests() {
@@ -200,7 +200,8 @@ public final class RedfishClient implements AutoCloseable {
         else if (basic != null) rb.header("Authorization", basic);
         Request request = rb.build();
         for (int attempt = 0; ; attempt++) {
-            try (Response r = call(request)) {
+            permits.acquireUninterruptibly();
+            try (Response r = send(request)) {
                 if (r.code() == 404) return null;
                 if (r.code() >= 500 && attempt < options.retries()) {
                     backoff(attempt);
@@ -216,6 +217,8 @@ public final class RedfishClient implements AutoCloseable {
                     continue;
                 }
                 throw failure(uri, e);
+            } finally {
+                permits.release();
             }
         }
     }
@@ -261,11 +264,15 @@ public final class RedfishClient implements AutoCloseable {
     private Response call(Request request) throws IOException {
         permits.acquireUninterruptibly();
         try {
-            requests.incrementAndGet();
-            return http.newCall(request).execute();
+            return send(request);
         } finally {
             permits.release();
         }
+    }
+
+    private Response send(Request request) throws IOException {
+        requests.incrementAndGet();
+        return http.newCall(request).execute();
     }
 
     private JsonNode parse(Response r, String uri) {
