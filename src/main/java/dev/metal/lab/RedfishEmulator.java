@@ -444,6 +444,7 @@ public final class RedfishEmulator implements AutoCloseable {
         synchronized (this) {
             changed = resources.get(key).deepCopy();
             merge(changed, patch);
+            changed.remove("@odata.etag"); // the captured ETag named the old content
             resources.put(key, changed);
         }
         if (boot != null) {
@@ -484,6 +485,7 @@ public final class RedfishEmulator implements AutoCloseable {
                 default -> before;
             };
             changed.put("PowerState", after);
+            changed.remove("@odata.etag");
             resources.put(systemKey, changed);
         }
         for (Listener l : listeners) {
