@@ -101,6 +101,8 @@ public final class RedfishEmulator implements AutoCloseable {
     private volatile int maxSessions;
     private volatile boolean requireIfMatch;
     private volatile boolean basicAuth = true;
+    private volatile boolean refuseExpand;
+    private volatile java.util.Queue<String> log;
 
     private RedfishEmulator(Builder b) {
         this.resources = new ConcurrentHashMap<>(b.resources);
@@ -178,6 +180,16 @@ public final class RedfishEmulator implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /** Starts recording "METHOD path?query" of every request (for tests that check what a client asked). */
+    public void recordRequests() {
+        log = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    }
+
+    public List<String> recordedRequests() {
+        java.util.Queue<String> l = log;
+        return l == null ? List.of() : List.copyOf(l);
+    }
+
     public void resetCounters() {
         requests.set(0);
         bytes.set(0);
@@ -194,6 +206,11 @@ public final class RedfishEmulator implements AutoCloseable {
 
     public void requireIfMatch(boolean required) {
         this.requireIfMatch = required;
+    }
+
+    /** Answers 400 to $expand while the service root still advertises it, as some firmware does. */
+    public void refuseExpand(boolean refuse) {
+        this.refuseExpand = refuse;
     }
 
     /** Turns Basic auth off, as some BMCs ship. */
@@ -258,6 +275,8 @@ public final class RedfishEmulator implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try (ex) {
             requests.incrementAndGet();
+            java.util.Queue<String> l = log;
+            if (l != null) l.add(ex.getRequestMethod() + " " + ex.getRequestURI());
             if (concurrency != null) {
                 if (overload == Overload.REJECT) {
                     if (!concurrency.tryAcquire()) {
@@ -275,10 +294,14 @@ public final class RedfishEmulator implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // The client went away or sent something odd; a BMC just drops the connection.
+            if (System.getProperty("metal.emulator.debug") != null) e.printStackTrace();
         }
     }
 
     private void serve(HttpExchange ex) throws IOException {
+        // The JDK server closes such connections but does not say so; clients (python's http.client) then reuse them.
+        String connection = ex.getRequestHeaders().getFirst("Connection");
+        if (connection != null && connection.equalsIgnoreCase("close")) ex.getResponseHeaders().set("Connection", "close");
         String method = ex.getRequestMethod();
         String rawPath = ex.getRequestURI().getPath();
         String key = key(rawPath);
@@ -389,10 +412,14 @@ public final class RedfishEmulator implements AutoCloseable {
             send(ex, 404, error("Base.1.0.ResourceMissingAtURI", "no resource at " + ex.getRequestURI().getPath()));
             return;
         }
-        ex.getResponseHeaders().set("ETag", etag(node));
         JsonNode out = node;
         Expand expand = Expand.parse(ex.getRequestURI().getRawQuery());
+        if (expand != null && refuseExpand) {
+            send(ex, 400, error("Base.1.0.QueryNotSupported", "$expand is not supported"));
+            return;
+        }
         if (expand != null && expandSupported()) out = expand(node, expand.levels, expand);
+        ex.getResponseHeaders().set("ETag", etag(node));
         send(ex, 200, out);
     }
 
@@ -522,11 +549,15 @@ public final class RedfishEmulator implements AutoCloseable {
     }
 
     private JsonNode expand(JsonNode node, int levels, Expand how) {
-        return expandIn(node.deepCopy(), levels, how, false);
+        return expandIn(node.deepCopy(), levels, how, false, key(node.path("@odata.id").asText("")));
     }
 
-    /** Replaces references ({"@odata.id": x} alone) with the resources, {@code levels} deep. */
-    private JsonNode expandIn(JsonNode node, int levels, Expand how, boolean inLinks) {
+    /**
+     * Replaces references ({"@odata.id": x} alone) with the resources, {@code levels} deep.
+     * "." expands subordinate resources only (those below {@code base}), as BMCs do: a
+     * RelatedItem pointing back up the tree is left a link.
+     */
+    private JsonNode expandIn(JsonNode node, int levels, Expand how, boolean inLinks, String base) {
         if (levels <= 0) return node;
         if (node instanceof ObjectNode obj) {
             Iterator<Map.Entry<String, JsonNode>> fields = obj.fields();
@@ -537,10 +568,11 @@ public final class RedfishEmulator implements AutoCloseable {
                 JsonNode value = f.getValue();
                 JsonNode target = referenced(value);
                 boolean wanted = links ? how.kind != '.' : how.kind != '~';
-                if (target != null && wanted && !f.getKey().startsWith("@")) {
-                    replaced.put(f.getKey(), expandIn(target.deepCopy(), levels - 1, how, false));
+                if (target != null && wanted && !f.getKey().startsWith("@") && allowed(how, value, base)) {
+                    String id = key(value.get("@odata.id").asText());
+                    replaced.put(f.getKey(), expandIn(target.deepCopy(), levels - 1, how, false, id));
                 } else if (value.isContainerNode()) {
-                    expandIn(value, levels, how, links);
+                    expandIn(value, levels, how, links, base);
                 }
             }
             replaced.forEach(obj::set);
@@ -548,14 +580,19 @@ public final class RedfishEmulator implements AutoCloseable {
             for (int i = 0; i < arr.size(); i++) {
                 JsonNode target = referenced(arr.get(i));
                 boolean wanted = inLinks ? how.kind != '.' : how.kind != '~';
-                if (target != null && wanted) {
-                    arr.set(i, expandIn(target.deepCopy(), levels - 1, how, false));
+                if (target != null && wanted && allowed(how, arr.get(i), base)) {
+                    String id = key(arr.get(i).get("@odata.id").asText());
+                    arr.set(i, expandIn(target.deepCopy(), levels - 1, how, false, id));
                 } else if (arr.get(i).isContainerNode()) {
-                    expandIn(arr.get(i), levels, how, inLinks);
+                    expandIn(arr.get(i), levels, how, inLinks, base);
                 }
             }
         }
         return node;
+    }
+
+    private static boolean allowed(Expand how, JsonNode ref, String base) {
+        return how.kind != '.' || key(ref.get("@odata.id").asText()).startsWith(base + "/");
     }
 
     private JsonNode referenced(JsonNode value) {

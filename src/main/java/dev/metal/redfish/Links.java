@@ -10,6 +10,19 @@ final class Links {
     private Links() {}
 
     /** "ComputerSystem" from "#ComputerSystem.v1_5_0.ComputerSystem"; guessed from the URI when absent. */
+    /** The collections whose members make the inventory, by the last segment of their URI. */
+    static final java.util.Set<String> WANTED = java.util.Set.of("systems", "chassis", "managers", "processors",
+            "memory", "storage", "drives", "ethernetinterfaces", "networkadapters", "networkports", "ports",
+            "networkdevicefunctions", "pciedevices", "simplestorage", "basenetworkadapters");
+
+    /** Whether the members of the collection at this URI are inventory (USB ports are not NIC ports). */
+    static boolean wanted(String uri) {
+        String last = Uris.lastSegment(uri).toLowerCase(Locale.ROOT);
+        if (!WANTED.contains(last)) return false;
+        boolean portLike = last.equals("ports") || last.equals("networkports") || last.equals("networkdevicefunctions");
+        return !portLike || uri.toLowerCase(Locale.ROOT).contains("/networkadapters/");
+    }
+
     static String type(JsonNode r) {
         String t = r.path("@odata.type").asText("");
         if (t.startsWith("#")) t = t.substring(1);
@@ -27,7 +40,10 @@ final class Links {
     static List<String> follow(JsonNode r) {
         List<String> out = new ArrayList<>();
         if (isCollection(r)) {
-            refs(r.get("Members"), out);
+            // Only the collections the inventory needs: an expanded answer also holds VLANs, Volumes, logs...
+            if (wanted(r.path("@odata.id").asText(""))) {
+                refs(r.get("Members"), out);
+            }
             return out;
         }
         switch (type(r)) {

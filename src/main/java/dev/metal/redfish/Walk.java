@@ -33,6 +33,8 @@ public final class Walk {
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> queued = new HashSet<>();
     private final Deque<String> queue = new ArrayDeque<>();
+    /** Single resources wait behind collections: an expanded collection often brings them along. */
+    private final Deque<String> later = new ArrayDeque<>();
     private int active;
     private RuntimeException failure;
     private volatile String expandQuery;
@@ -66,7 +68,8 @@ public final class Walk {
         JsonNode e = root.path("ProtocolFeaturesSupported").path("ExpandQuery");
         if (e.isMissingNode()) return null;
         int max = e.path("MaxLevels").asInt(1);
-        int levels = Math.max(1, Math.min(max, 6));
+        // Four levels reach adapter ports and storage drives; deeper only drags in sensors and logs.
+        int levels = Math.max(1, Math.min(max, 4));
         if (e.path("NoLinks").asBoolean(false)) {
             return e.path("Levels").asBoolean(false) ? "$expand=.($levels=" + levels + ")" : "$expand=.";
         }
@@ -100,7 +103,7 @@ public final class Walk {
         while (true) {
             String uri;
             synchronized (this) {
-                while (queue.isEmpty() && active > 0 && failure == null) {
+                while (queue.isEmpty() && later.isEmpty() && active > 0 && failure == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -108,11 +111,12 @@ public final class Walk {
                         return;
                     }
                 }
-                if (failure != null || queue.isEmpty()) {
+                if (failure != null || (queue.isEmpty() && later.isEmpty())) {
                     notifyAll();
                     return;
                 }
-                uri = queue.poll();
+                uri = queue.isEmpty() ? later.poll() : queue.poll();
+                if (resources.containsKey(Uris.key(uri))) continue; // arrived inside an expanded answer meanwhile
                 active++;
             }
             try {
@@ -152,10 +156,7 @@ public final class Walk {
 
     /** Collections and containers are worth expanding; leaves are not. */
     private static boolean isCollectionLike(String uri) {
-        String last = Uris.lastSegment(uri).toLowerCase(Locale.ROOT);
-        return Set.of("systems", "chassis", "managers", "processors", "memory", "storage", "drives",
-                "ethernetinterfaces", "networkadapters", "networkports", "ports", "networkdevicefunctions",
-                "pciedevices", "simplestorage").contains(last);
+        return Links.wanted(uri);
     }
 
     /** Files a resource and every expanded resource inside it, then queues their links. */
@@ -167,11 +168,20 @@ public final class Walk {
             parentDepth = depthOf.getOrDefault(Uris.key(fetchedAs), 1);
         }
         for (JsonNode r : found) {
-            String id = r.path("@odata.id").asText(r == node ? fetchedAs : null);
+            if (r == node) {
+                // Filed under the URI that was asked for: links point there, even when the body names another
+                // (a capture has Disk-2-0 and Disk-2-1 swapped).
+                String id = r.path("@odata.id").asText(null);
+                if (id != null && !Uris.key(id).equals(Uris.key(fetchedAs)) && !fetchedAs.contains("?")) {
+                    warnings.add("resource at " + fetchedAs + " says it is " + id);
+                }
+                resources.put(Uris.key(fetchedAs), r);
+                continue;
+            }
+            String id = r.path("@odata.id").asText(null);
             if (id == null || id.contains("#")) continue; // inline parts such as Storage#/StorageControllers/0
-            resources.put(Uris.key(id), r);
+            resources.putIfAbsent(Uris.key(id), r);
         }
-        if (!node.has("@odata.id")) resources.put(Uris.key(fetchedAs), node);
         for (JsonNode r : found) {
             for (String link : Links.follow(r)) enqueue(link, parentDepth + 1);
         }
@@ -197,7 +207,8 @@ public final class Walk {
         if (resources.containsKey(key) || !queued.add(key)) return;
         depthOf.put(key, d);
         depth = Math.max(depth, d);
-        queue.add(Uris.path(uri));
+        if (expandQuery != null && !isCollectionLike(uri)) later.add(Uris.path(uri));
+        else queue.add(Uris.path(uri));
         notifyAll();
     }
 }
