@@ -28,6 +28,9 @@ import picocli.CommandLine.ParameterException;
         },
         subcommands = {
             ImportCommand.class,
+            DiscoverCommand.class,
+            ScrapeCommand.class,
+            InventoryCommand.class,
             HostCommand.class,
             ServeCommand.class,
             ProvisionCommand.class,

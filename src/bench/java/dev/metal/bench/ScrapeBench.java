@@ -1,0 +1,157 @@
+package dev.metal.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metal.lab.RedfishEmulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Scrape benchmarks, run on demand (src/bench/run.sh), printing figures:
+ *   lenovo  - one lenovo-sr650-xcc with its recorded per-resource latencies: metal scrape vs python3-sushy
+ *   fleet N - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
+ */
+public final class ScrapeBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ScrapeBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path project = Path.of(System.getProperty("metal.basedir", ".")).toAbsolutePath();
+        Path mockups = project.resolve("../shared/redfish-mockups").normalize();
+        Path metal = project.resolve("target/metal/bin/metal");
+        String which = args.length > 0 ? args[0] : "lenovo";
+        if (which.equals("serve")) {
+            // For trying clients by hand: serve a mockup (with its recorded latencies, if any) until killed.
+            Path folder = mockups.resolve(args[1]);
+            RedfishEmulator emu = RedfishEmulator.builder().mockup(folder).recordedLatency(folder).build();
+            System.out.println(emu.address());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        if (which.equals("lenovo")) lenovo(project, mockups, metal);
+        else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        System.exit(0);
+    }
+
+    static void lenovo(Path project, Path mockups, Path metal) throws Exception {
+        Path folder = mockups.resolve("lenovo-sr650-xcc");
+        try (RedfishEmulator emu = RedfishEmulator.builder().mockup(folder).recordedLatency(folder).build()) {
+            Path dir = Files.createTempDirectory("metal-bench");
+            Path state = dir.resolve("state.json");
+            csv(dir, List.of(emu.address()));
+            run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
+            List<String> rows = new ArrayList<>();
+            double metalDefault = 0;
+            long metalRequests = 0;
+            for (String inFlight : new String[] {"2", "4", "8"}) {
+                emu.resetCounters();
+                long t0 = System.nanoTime();
+                String out = run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "h0",
+                        "--bmc-concurrency", inFlight);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                JsonNode host = JSON.readTree(out).path("hosts").get(0);
+                if (inFlight.equals("2")) {
+                    metalDefault = sec;
+                    metalRequests = emu.requests();
+                }
+                rows.add(String.format("  %-28s %8d %10d %9.2f   (cpus %s, dimms %s, drives %s, nics %s; depth %s)",
+                        "metal scrape, " + inFlight + " in flight" + (inFlight.equals("2") ? " (default)" : ""),
+                        emu.requests(), emu.bytes(), sec, host.path("cpus").asText(), host.path("dimms").asText(),
+                        host.path("drives").asText(), host.path("nics").asText(), host.path("depth").asText()));
+                rows.add(String.format("  %-28s %8s %10s %9s   max in flight seen by the BMC: %d", "", "", "", "",
+                        emu.maxConcurrentSeen()));
+            }
+            long t0;
+
+            emu.resetCounters();
+            t0 = System.nanoTime();
+            String sushy = run(dir, "/usr/bin/python3", project.resolve("src/bench/sushy_walk.py").toString(),
+                    emu.address(), "admin", "password");
+            double sushySec = (System.nanoTime() - t0) / 1e9;
+            long sushyRequests = emu.requests();
+            long sushyBytes = emu.bytes();
+
+            System.out.println("lenovo-sr650-xcc with recorded latencies (time.json), one full inventory:");
+            System.out.printf("  %-28s %8s %10s %9s%n", "", "requests", "bytes", "wall s");
+            rows.forEach(System.out::println);
+            System.out.printf("  %-28s %8d %10d %9.2f   %s%n", "python3-sushy walk", sushyRequests, sushyBytes,
+                    sushySec, sushy.strip());
+            System.out.printf("  speed-up at the default: %.1fx; requests %d vs %d%n", sushySec / metalDefault, metalRequests,
+                    sushyRequests);
+        }
+    }
+
+    static void fleet(Path mockups, Path metal, int n) throws Exception {
+        // One tree shared by every BMC: generated-hardware stand-in with $expand in the service root.
+        Map<String, ObjectNode> tree = RedfishEmulator.readMockup(mockups.resolve("dmtf-public-localstorage"));
+        ExecutorService shared = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bmc");
+            t.setDaemon(true);
+            return t;
+        });
+        List<RedfishEmulator> fleet = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                fleet.add(RedfishEmulator.builder().resources(tree).latencyMs(100)
+                        .maxConcurrent(2, RedfishEmulator.Overload.WAIT).maxSessions(4).executor(shared).build());
+            }
+            Path dir = Files.createTempDirectory("metal-bench");
+            Path state = dir.resolve("state.json");
+            csv(dir, fleet.stream().map(RedfishEmulator::address).toList());
+            run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
+            for (String parallel : new String[] {String.valueOf(n), "32"}) {
+                fleet.forEach(RedfishEmulator::resetCounters);
+                long t0 = System.nanoTime();
+                String out = run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "--all",
+                        "--parallel", parallel);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                JsonNode res = JSON.readTree(out);
+                int depth = 0;
+                long maxRequests = 0;
+                for (JsonNode h : res.path("hosts")) {
+                    depth = Math.max(depth, h.path("depth").asInt());
+                    maxRequests = Math.max(maxRequests, h.path("requests").asLong());
+                }
+                long requests = RedfishEmulator.sum(fleet, RedfishEmulator::requests);
+                int maxSeen = fleet.stream().mapToInt(RedfishEmulator::maxConcurrentSeen).max().orElse(0);
+                // Session login and logout are one round each on top of the walk.
+                double bound = (depth + 2) * 0.1;
+                System.out.printf("fleet of %d BMCs (100 ms/request, 2 concurrent each), scrape --all --parallel %s:%n",
+                        n, parallel);
+                System.out.printf("  ok %s, failed %s; %d requests (max %d per BMC, max %d in flight on one BMC)%n",
+                        res.path("ok").asText(), res.path("failed").asText(), requests, maxRequests, maxSeen);
+                System.out.printf("  wall %.2f s (in-process %.2f s); lower bound %.1f s = (walk depth %d + login"
+                        + " + logout) x 100 ms; ratio %.1fx%n", sec, res.path("millis").asLong() / 1000.0, bound, depth,
+                        sec / bound);
+            }
+        } finally {
+            fleet.forEach(RedfishEmulator::close);
+            shared.shutdownNow();
+        }
+    }
+
+    private static void csv(Path dir, List<String> addresses) throws IOException {
+        StringBuilder b = new StringBuilder("hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,mgmt_mac\n");
+        for (int i = 0; i < addresses.size(); i++) {
+            b.append(String.format("h%d,r%d,%d,02:00:00:00:%02x:%02x,%s,admin,password,02:00:00:01:%02x:%02x%n", i,
+                    i / 40, i % 40 + 1, i / 256, i % 256, addresses.get(i), i / 256, i % 256));
+        }
+        Files.writeString(dir.resolve("rack.csv"), b.toString());
+    }
+
+    private static String run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        int code = p.waitFor();
+        if (code != 0 && code != 3) throw new IllegalStateException(String.join(" ", cmd) + " exited " + code + ": " + out);
+        return out;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.metal.redfish;
+
+/** A BMC that could not be read; the message names the host and says why, in one line. */
+public class RedfishException extends RuntimeException {
+    public RedfishException(String message) {
+        super(message);
+    }
+
+    public RedfishException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.metal.redfish;
+
+import dev.metal.model.BmcAddress;
+import dev.metal.model.Host;
+import dev.metal.model.Inventory;
+import dev.metal.model.Log;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Scrapes many BMCs at once: each host gets its own client and walk, a fixed number of
+ * hosts are in flight, and a failing host never stops the others. No state is touched
+ * here; the caller stores the outcomes in one update.
+ */
+public final class Scraper {
+    /** One host's outcome: an inventory, or the one-line reason it failed. */
+    public record Outcome(String hostname, Inventory inventory, String error, String fingerprint,
+                          long requests, long bytes, Duration time, int depth) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /** Told as each host finishes (for a progress bar). */
+    @FunctionalInterface
+    public interface Progress {
+        void done(Outcome outcome, int finished, int total);
+    }
+
+    private final RedfishClient.Options options;
+    private final int parallel;
+    private final Clock clock;
+    private final boolean repin;
+
+    public Scraper(RedfishClient.Options options, int parallel, boolean repin, Clock clock) {
+        this.options = options;
+        this.parallel = Math.max(1, parallel);
+        this.repin = repin;
+        this.clock = clock;
+    }
+
+    public List<Outcome> scrape(List<Host> hosts, Progress progress) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, hosts.size())), r -> {
+            Thread t = new Thread(r, "scrape");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (Host h : hosts) futures.add(pool.submit(() -> one(h)));
+            List<Outcome> out = new ArrayList<>();
+            int finished = 0;
+            // Report in completion order would be nicer to watch; hosts are short, order keeps output stable.
+            for (Future<Outcome> f : futures) {
+                Outcome o;
+                try {
+                    o = f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RedfishException("interrupted");
+                } catch (ExecutionException e) {
+                    throw new RedfishException(String.valueOf(e.getCause().getMessage()), e.getCause());
+                }
+                out.add(o);
+                if (progress != null) progress.done(o, ++finished, hosts.size());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Scrapes one host; every failure becomes an outcome with a reason, the session is always ended. */
+    public Outcome one(Host h) {
+        long start = System.nanoTime();
+        RedfishClient client = null;
+        try {
+            if (h.bmc().address() == null) throw new RedfishException(h.hostname() + ": no BMC address (run metal discover)");
+            String pinned = repin ? null : h.bmc().tlsFingerprint();
+            client = new RedfishClient(h.hostname(), BmcAddress.baseUri(h.bmc().address()), h.bmc().user(),
+                    h.bmc().password() == null ? "" : h.bmc().password().resolve(), pinned, options);
+            client.login();
+            Walk.Result walk = Walk.run(client);
+            Inventory inv = InventoryMapper.map(walk, clock.instant());
+            Duration time = Duration.ofNanos(System.nanoTime() - start);
+            Log.info("scraped " + h.hostname() + " in " + time.toMillis() + " ms (" + client.requests() + " requests)");
+            return new Outcome(h.hostname(), inv, null, client.fingerprint(), client.requests(), client.bytes(), time,
+                    walk.depth());
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (!msg.startsWith(h.hostname() + ":")) msg = h.hostname() + ": " + msg;
+            Log.debug(msg);
+            return new Outcome(h.hostname(), null, msg, client == null ? null : client.fingerprint(),
+                    client == null ? 0 : client.requests(), client == null ? 0 : client.bytes(),
+                    Duration.ofNanos(System.nanoTime() - start), 0);
+        } finally {
+            if (client != null) client.close();
+        }
+    }
+}
