@@ -22,12 +22,24 @@ public final class DiscoverCommand extends BaseCommand {
             description = "The lease file format: ${COMPLETION-CANDIDATES} (default: recognized from the content).")
     Leases.Format format;
 
+    @Option(names = "--scheme", paramLabel = "S", defaultValue = "https",
+            description = "The BMCs' web service scheme: https or http (default: ${DEFAULT-VALUE}).")
+    String scheme;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+            description = "The BMCs' web service port (default: the scheme's, 443 or 80).")
+    int port;
+
     @Parameters(paramLabel = "HOST", arity = "0..*", description = "Only these hosts (default: all).")
     List<String> hosts = List.of();
 
     @Override
     protected Result execute() {
-        Discoverer.Outcome outcome = new Discoverer(store()).discover(leases, format, hosts);
+        List<String> problems = new java.util.ArrayList<>();
+        if (!scheme.equals("https") && !scheme.equals("http")) problems.add("--scheme must be https or http, not '" + scheme + "'");
+        if (port < 0 || port > 65535) problems.add("--port " + port + " is out of range");
+        if (!problems.isEmpty()) throw new dev.metal.model.BadInputException(problems);
+        Discoverer.Outcome outcome = new Discoverer(store()).discover(leases, format, hosts, scheme, port);
         return new Result() {
             @Override
             public Object json() {

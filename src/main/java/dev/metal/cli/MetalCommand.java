@@ -42,6 +42,7 @@ import picocli.CommandLine.ParameterException;
             SiteCommand.class,
             RenderCommand.class,
             TemplateCommand.class,
+            LabCommand.class,
             CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {

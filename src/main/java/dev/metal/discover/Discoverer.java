@@ -27,6 +27,15 @@ public final class Discoverer {
     }
 
     public Outcome discover(Path leaseFile, Leases.Format format, List<String> only) {
+        return discover(leaseFile, format, only, "https", 0);
+    }
+
+    /**
+     * As {@link #discover(Path, Leases.Format, List)}, with the BMCs' web service at
+     * {@code scheme} and {@code port} (0: the scheme's own). The address stored is the bare IP
+     * when both are the defaults, else a URL such as https://10.0.0.5:8443.
+     */
+    public Outcome discover(Path leaseFile, Leases.Format format, List<String> only, String scheme, int port) {
         Leases.Format f = format;
         Map<String, Leases.Lease> leases = Leases.read(leaseFile, f);
         if (f == null) {
@@ -43,26 +52,36 @@ public final class Discoverer {
                 if (!only.isEmpty() && !only.contains(h.hostname())) continue;
                 Leases.Lease lease = leases.get(h.bmc().mac());
                 String old = h.bmc().address();
+                String address = lease == null ? null : address(lease.ip(), scheme, port);
                 if (lease == null) {
                     entries.add(new Entry(h.hostname(), h.bmc().mac(), old,
                             old == null ? "no lease" : "no lease (keeps " + old + ")", old));
                     continue;
                 }
                 Host next = h;
-                boolean changed = !lease.ip().equals(old);
-                if (changed) next = next.withBmc(h.bmc().withAddress(lease.ip()));
+                boolean changed = !address.equals(old);
+                if (changed) next = next.withBmc(h.bmc().withAddress(address));
                 if (h.state() == HostState.IMPORTED || h.state() == HostState.FAILED) {
                     next = next.moveTo(HostState.DISCOVERED, "BMC lease " + lease.ip(), tx.now());
                 }
                 if (!next.equals(h)) {
                     Map<String, Object> detail = new LinkedHashMap<>();
-                    detail.put("bmc_address", lease.ip());
+                    detail.put("bmc_address", address);
                     if (old != null) detail.put("previous", old);
                     tx.put(next, "discovered", detail);
                 }
-                entries.add(new Entry(h.hostname(), h.bmc().mac(), lease.ip(), changed ? "found" : "unchanged", old));
+                entries.add(new Entry(h.hostname(), h.bmc().mac(), address, changed ? "found" : "unchanged", old));
             }
             return new Outcome(leaseFile, used, entries);
         });
+    }
+
+    /** The address to store for a leased IP: the IP alone for https on 443, else a URL. */
+    static String address(String ip, String scheme, int port) {
+        boolean https = scheme.equals("https");
+        int defaultPort = https ? 443 : 80;
+        if (https && (port == 0 || port == defaultPort)) return ip;
+        String host = ip.contains(":") ? "[" + ip + "]" : ip;
+        return scheme + "://" + host + (port == 0 || port == defaultPort ? "" : ":" + port);
     }
 }

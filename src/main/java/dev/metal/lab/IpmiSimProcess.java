@@ -44,11 +44,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IpmiSimProcess implements AutoCloseable {
     private final Path dir;
+    private final String address;
     private final int port;
     private final Process process;
 
-    private IpmiSimProcess(Path dir, int port, Process process) {
+    private IpmiSimProcess(Path dir, String address, int port, Process process) {
         this.dir = dir;
+        this.address = address;
         this.port = port;
         this.process = process;
     }
@@ -59,10 +61,15 @@ public final class IpmiSimProcess implements AutoCloseable {
      * override, and waits until it answers.
      */
     public static IpmiSimProcess start(Path dir, int port, String user, String password) {
+        return start(dir, "127.0.0.1", port, user, password);
+    }
+
+    /** As {@link #start(Path, int, String, String)}, listening on {@code address} (an IPv4 address of this machine). */
+    public static IpmiSimProcess start(Path dir, String address, int port, String user, String password) {
         try {
             Files.createDirectories(dir.resolve("state"));
             int chosen = port == 0 ? freeUdpPort() : port;
-            Files.writeString(dir.resolve("lan.conf"), lanConf(chosen, user, password));
+            Files.writeString(dir.resolve("lan.conf"), lanConf(address, chosen, user, password));
             Files.writeString(dir.resolve("sim.emu"), String.join("\n",
                     "mc_setbmc 0x20",
                     "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr",
@@ -87,7 +94,7 @@ public final class IpmiSimProcess implements AutoCloseable {
                 throw new IllegalStateException("cannot run ipmi_sim (install Debian package openipmi): "
                         + e.getMessage(), e);
             }
-            IpmiSimProcess sim = new IpmiSimProcess(dir, chosen, process);
+            IpmiSimProcess sim = new IpmiSimProcess(dir, address, chosen, process);
             sim.awaitReady(Duration.ofSeconds(10));
             return sim;
         } catch (IOException e) {
@@ -95,12 +102,12 @@ public final class IpmiSimProcess implements AutoCloseable {
         }
     }
 
-    private static String lanConf(int port, String user, String password) {
+    private static String lanConf(String address, int port, String user, String password) {
         return String.join("\n",
-                "name \"metal-sim-" + port + "\"",
+                "name \"metal-sim-" + address + "-" + port + "\"",
                 "set_working_mc 0x20",
                 "  startlan 1",
-                "    addr 127.0.0.1 " + port,
+                "    addr " + address + " " + port,
                 "    priv_limit admin",
                 "    allowed_auths_callback none md2 md5 straight",
                 "    allowed_auths_user none md2 md5 straight",
@@ -127,7 +134,7 @@ public final class IpmiSimProcess implements AutoCloseable {
         long deadline = System.nanoTime() + limit.toNanos();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(100);
-            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            InetAddress loopback = InetAddress.getByName(address);
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("ipmi_sim exited with " + process.exitValue() + ": " + output());
@@ -142,7 +149,7 @@ public final class IpmiSimProcess implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("ipmi_sim on port " + port + " did not answer within " + limit.toSeconds()
+        throw new IllegalStateException("ipmi_sim on " + address + ":" + port + " did not answer within " + limit.toSeconds()
                 + " s: " + output());
     }
 

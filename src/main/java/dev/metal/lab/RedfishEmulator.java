@@ -102,6 +102,7 @@ public final class RedfishEmulator implements AutoCloseable {
     private volatile boolean requireIfMatch;
     private volatile boolean basicAuth = true;
     private volatile boolean refuseExpand;
+    private volatile boolean unresponsive;
     private volatile java.util.Queue<String> log;
 
     private RedfishEmulator(Builder b) {
@@ -116,7 +117,8 @@ public final class RedfishEmulator implements AutoCloseable {
         this.overload = b.overload;
         this.tls = b.sslContext != null;
         try {
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port);
+            InetAddress bind = b.bind != null ? b.bind : InetAddress.getLoopbackAddress();
+            InetSocketAddress address = new InetSocketAddress(bind, b.port);
             if (b.sslContext != null) {
                 HttpsServer https = HttpsServer.create(address, 512);
                 https.setHttpsConfigurator(new HttpsConfigurator(b.sslContext));
@@ -146,7 +148,7 @@ public final class RedfishEmulator implements AutoCloseable {
     /** The service's base URL, e.g. http://127.0.0.1:40123. */
     public URI baseUri() {
         InetSocketAddress a = server.getAddress();
-        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + a.getPort());
+        return URI.create((tls ? "https" : "http") + "://" + a.getAddress().getHostAddress() + ":" + a.getPort());
     }
 
     /** The address as a rack CSV would give it. */
@@ -238,6 +240,11 @@ public final class RedfishEmulator implements AutoCloseable {
         redirecting.add(key(uri));
     }
 
+    /** When on, no request gets an answer (until the emulator closes or this is turned off): a hung BMC. */
+    public void unresponsive(boolean on) {
+        this.unresponsive = on;
+    }
+
     public void clearFaults() {
         failures.clear();
         hanging.clear();
@@ -313,7 +320,7 @@ public final class RedfishEmulator implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
-        if (hanging.contains(key)) {
+        if (hanging.contains(key) || unresponsive) {
             try {
                 closing.await(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
@@ -736,6 +743,7 @@ public final class RedfishEmulator implements AutoCloseable {
         private SSLContext sslContext;
         private ExecutorService executor;
         private int port;
+        private InetAddress bind;
 
         /** Serves this mockup; its time.json files, if any, are kept aside for {@link #recordedLatency()}. */
         public Builder mockup(Path folder) {
@@ -804,6 +812,12 @@ public final class RedfishEmulator implements AutoCloseable {
 
         public Builder port(int p) {
             port = p;
+            return this;
+        }
+
+        /** Listens on this address (default: 127.0.0.1); the lab gives each BMC its own 127.77.R.N. */
+        public Builder bind(InetAddress address) {
+            bind = address;
             return this;
         }
 

@@ -1,0 +1,546 @@
+package dev.metal.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metal.bmc.BootDevice;
+import dev.metal.bmc.PowerState;
+import dev.metal.model.BadInputException;
+import dev.metal.model.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A fleet of emulated servers in one process: each has a Redfish BMC over HTTPS on its own
+ * loopback address 127.77.R.N (rack R, server N in the rack), optionally an ipmi_sim on the
+ * same address, and a {@link Machine} behind both that follows their power and boot
+ * override. It writes the rack CSV and the DHCP lease file a real site would have, so that
+ * every metal command runs against it unchanged.
+ */
+public final class Lab implements AutoCloseable {
+    /** A fault injected into one lab server. */
+    public enum FaultKind {
+        MISSING_DIMM, NIC_WRONG_SLOT, DEAD_DISK, BMC_TIMEOUT, NO_PHONE_HOME, INSTALL_FAILS;
+
+        public String spec() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** {@code --fault N:KIND}: lab server N (1-based, counted over all racks). */
+    public record Fault(int server, FaultKind kind) {
+        /** Parses "3:missing-dimm"; throws IllegalArgumentException with the reason. */
+        public static Fault parse(String spec) {
+            int colon = spec.indexOf(':');
+            if (colon < 0) throw new IllegalArgumentException("fault '" + spec + "' is not N:KIND");
+            int n;
+            try {
+                n = Integer.parseInt(spec.substring(0, colon).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("fault '" + spec + "': '" + spec.substring(0, colon) + "' is not a server number");
+            }
+            String kind = spec.substring(colon + 1).trim();
+            for (FaultKind k : FaultKind.values()) {
+                if (k.spec().equalsIgnoreCase(kind)) return new Fault(n, k);
+            }
+            throw new IllegalArgumentException("fault '" + spec + "': unknown kind '" + kind + "' (one of "
+                    + String.join(", ", EnumSet.allOf(FaultKind.class).stream().map(FaultKind::spec).toList()) + ")");
+        }
+
+        @Override
+        public String toString() {
+            return server + ":" + kind.spec();
+        }
+    }
+
+    public static final int DEFAULT_BMC_PORT = 8443;
+    public static final int DEFAULT_IPMI_PORT = 1623;
+    public static final int PER_RACK_DEFAULT = 24;
+    public static final String USER = "admin";
+
+    /** What to bring up. {@code racks} 0: one rack per {@value #PER_RACK_DEFAULT} servers. */
+    public record Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
+                          URI bootServer, int bmcPort, int ipmiPort, Duration installTime) {
+        public int rackCount() {
+            return racks > 0 ? racks : Math.max(1, (hosts + PER_RACK_DEFAULT - 1) / PER_RACK_DEFAULT);
+        }
+
+        public int perRack() {
+            int r = rackCount();
+            return (hosts + r - 1) / r;
+        }
+
+        /** Every problem with these options, one line each; empty when they are fine. */
+        public List<String> problems() {
+            List<String> p = new ArrayList<>();
+            if (hosts < 1) p.add("--hosts must be at least 1");
+            if (racks < 0) p.add("--racks must be at least 1");
+            if (hosts >= 1 && racks > hosts) p.add("--racks " + racks + " is more than --hosts " + hosts);
+            if (hosts >= 1 && rackCount() > 250) p.add("at most 250 racks (127.77.R.N addresses)");
+            if (hosts >= 1 && racks >= 0 && racks <= hosts && perRack() > 250) {
+                p.add(hosts + " hosts need at least " + ((hosts + 249) / 250) + " racks (at most 250 servers a rack)");
+            }
+            if (latencyMs < 0) p.add("--latency must not be negative");
+            if (bmcPort < 1 || bmcPort > 65535) p.add("--bmc-port " + bmcPort + " is out of range");
+            if (ipmiPort < 1 || ipmiPort > 65535) p.add("--ipmi-port " + ipmiPort + " is out of range");
+            for (Fault f : faults) {
+                if (f.server() < 1 || f.server() > hosts) p.add("--fault " + f + ": there is no lab server " + f.server()
+                        + " (1 to " + hosts + ")");
+            }
+            String scheme = bootServer == null ? null : bootServer.getScheme();
+            if (bootServer == null || bootServer.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+                p.add("--boot-server must be an http:// URL");
+            }
+            return p;
+        }
+    }
+
+    /** One lab server: where its BMC is, what it is, and the parts that emulate it. */
+    public static final class Server {
+        public final int number;
+        public final int rack;
+        public final int slot;
+        public final String hostname;
+        public final String rackName;
+        public final String ip;
+        public final ServerModel model;
+        public final Set<FaultKind> faults;
+        public final RedfishEmulator bmc;
+        public final Machine machine;
+        IpmiSimProcess ipmi;
+        // What the IPMI side showed last, so the poller acts on changes only.
+        private boolean ipmiPower;
+        private String ipmiBoot = "none";
+        private long ipmiResets;
+
+        Server(int number, int rack, int slot, ServerModel model, Set<FaultKind> faults, RedfishEmulator bmc,
+               Machine machine) {
+            this.number = number;
+            this.rack = rack;
+            this.slot = slot;
+            this.hostname = String.format("lab-r%d-n%02d", rack, slot);
+            this.rackName = "lab-r" + rack;
+            this.ip = "127.77." + rack + "." + slot;
+            this.model = model;
+            this.faults = faults;
+            this.bmc = bmc;
+            this.machine = machine;
+        }
+
+        public String bmcMac() {
+            return LabHardware.bmcMac(number);
+        }
+
+        public String mgmtMac() {
+            return LabHardware.mgmtMac(number);
+        }
+
+        public String serial() {
+            return LabHardware.serial(model, number);
+        }
+
+        public IpmiSimProcess ipmi() {
+            return ipmi;
+        }
+
+        /** The Redfish PowerState the BMC reports now. */
+        public String redfishPowerState() {
+            ObjectNode s = bmc.resource(LabHardware.SYSTEM);
+            return s == null ? "" : s.path("PowerState").asText();
+        }
+
+        /** Redfish side: a Reset changed the power. */
+        synchronized void onReset(String type, String powerState) {
+            boolean wasOn = machine.powerState() == PowerState.ON;
+            if (powerState.equals("Off")) {
+                if (wasOn) machine.powerOff();
+                ipmiSet(false);
+                return;
+            }
+            boolean restart = switch (type) {
+                case "ForceRestart", "GracefulRestart", "PowerCycle" -> true;
+                default -> false;
+            };
+            if (!wasOn || restart) machine.powerOn(takeBootDevice());
+            ipmiSet(true);
+        }
+
+        /** IPMI side: looks at what ipmi_sim's chassis script recorded and follows changes. */
+        synchronized void pollIpmi() {
+            if (ipmi == null) return;
+            String boot;
+            boolean power;
+            long resets;
+            try {
+                boot = ipmi.bootDevice();
+                power = ipmi.powerOn();
+                Path r = ipmi.dir().resolve("resets");
+                resets = Files.exists(r) ? Files.size(r) : 0;
+            } catch (UncheckedIOException | IOException e) {
+                return; // the script is writing the file; next round
+            }
+            if (!boot.equals(ipmiBoot)) {
+                ipmiBoot = boot;
+                if (boot.equals("pxe") || boot.equals("default")) {
+                    // One BMC, two protocols: an IPMI boot device is the override Redfish shows too.
+                    setOverride(boot.equals("pxe") ? "Pxe" : "Hdd", "Once");
+                }
+            }
+            if (power != ipmiPower) {
+                ipmiPower = power;
+                if (power) machine.powerOn(takeBootDevice());
+                else machine.powerOff();
+                setPowerState(power ? "On" : "Off");
+            } else if (resets != ipmiResets && power) {
+                machine.powerOn(takeBootDevice());
+            }
+            ipmiResets = resets;
+        }
+
+        private void ipmiSet(boolean on) {
+            if (ipmi == null) return;
+            ipmi.setPower(on);
+            ipmiPower = on;
+        }
+
+        /** The device this power-on boots from; a one-time override is used up, as on a real BMC. */
+        private BootDevice takeBootDevice() {
+            ObjectNode system = bmc.resource(LabHardware.SYSTEM);
+            JsonNode boot = system.path("Boot");
+            String enabled = boot.path("BootSourceOverrideEnabled").asText("Disabled");
+            String target = boot.path("BootSourceOverrideTarget").asText("None");
+            if (enabled.equals("Disabled") || target.equals("None")) return BootDevice.DISK;
+            if (enabled.equals("Once")) {
+                setOverride("None", "Disabled");
+                if (ipmi != null) {
+                    try {
+                        Files.writeString(ipmi.dir().resolve("boot"), "none\n");
+                        ipmiBoot = "none";
+                    } catch (IOException e) {
+                        Log.warn(hostname + ": cannot clear the IPMI boot device: " + e.getMessage());
+                    }
+                }
+            }
+            return switch (target) {
+                case "Pxe" -> BootDevice.PXE;
+                case "Cd" -> BootDevice.CDROM;
+                case "BiosSetup" -> BootDevice.BIOS;
+                default -> BootDevice.DISK;
+            };
+        }
+
+        private void setOverride(String target, String enabled) {
+            ObjectNode system = bmc.resource(LabHardware.SYSTEM);
+            ObjectNode boot = (ObjectNode) system.get("Boot");
+            boot.put("BootSourceOverrideTarget", target);
+            boot.put("BootSourceOverrideEnabled", enabled);
+            system.remove("@odata.etag");
+            bmc.put(LabHardware.SYSTEM, system);
+        }
+
+        private void setPowerState(String state) {
+            ObjectNode system = bmc.resource(LabHardware.SYSTEM);
+            system.put("PowerState", state);
+            system.remove("@odata.etag");
+            bmc.put(LabHardware.SYSTEM, system);
+        }
+    }
+
+    private final Options options;
+    private final String password;
+    private final List<Server> servers = new ArrayList<>();
+    private final ExecutorService executor;
+    private ScheduledExecutorService ipmiPoller;
+    private volatile boolean closed;
+
+    private Lab(Options options, String password) {
+        this.options = options;
+        this.password = password;
+        // One pool for every BMC of the fleet: threads come and go with requests, not with BMCs.
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "lab-bmc");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Checks the options (bad ones: {@link BadInputException}), writes the files and starts every server. */
+    public static Lab start(Options options) {
+        List<String> problems = options.problems();
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        byte[] secret = new byte[12];
+        new SecureRandom().nextBytes(secret);
+        Lab lab = new Lab(options, HexFormat.of().formatHex(secret));
+        try {
+            lab.startServers();
+            lab.writeFiles();
+        } catch (RuntimeException | IOException e) {
+            lab.close();
+            if (e instanceof RuntimeException r) throw r;
+            throw new UncheckedIOException("cannot start the lab: " + e.getMessage(), (IOException) e);
+        }
+        return lab;
+    }
+
+    private void startServers() throws IOException {
+        Files.createDirectories(options.dir());
+        SelfSigned cert = SelfSigned.generate("metal-lab-bmc");
+        int perRack = options.perRack();
+        for (int i = 1; i <= options.hosts(); i++) {
+            int rack = (i - 1) / perRack + 1;
+            int slot = (i - 1) % perRack + 1;
+            ServerModel model = ServerModel.ALL.get(i % ServerModel.ALL.size());
+            Set<FaultKind> faults = EnumSet.noneOf(FaultKind.class);
+            for (Fault f : options.faults()) if (f.server() == i) faults.add(f.kind());
+            List<LabHardware.HardwareFault> hardware = new ArrayList<>();
+            if (faults.contains(FaultKind.MISSING_DIMM)) hardware.add(LabHardware.HardwareFault.MISSING_DIMM);
+            if (faults.contains(FaultKind.NIC_WRONG_SLOT)) hardware.add(LabHardware.HardwareFault.NIC_WRONG_SLOT);
+            if (faults.contains(FaultKind.DEAD_DISK)) hardware.add(LabHardware.HardwareFault.DEAD_DISK);
+            Set<Machine.Fault> machineFaults = EnumSet.noneOf(Machine.Fault.class);
+            if (faults.contains(FaultKind.NO_PHONE_HOME)) machineFaults.add(Machine.Fault.NO_PHONE_HOME);
+            if (faults.contains(FaultKind.INSTALL_FAILS)) machineFaults.add(Machine.Fault.INSTALL_FAILS);
+            InetAddress address = InetAddress.getByName("127.77." + rack + "." + slot);
+            RedfishEmulator bmc;
+            try {
+                bmc = RedfishEmulator.builder()
+                        .resources(LabHardware.tree(model, i, hardware))
+                        .credentials(USER, password)
+                        .latencyMs(options.latencyMs())
+                        .maxSessions(8)
+                        .maxConcurrent(4, RedfishEmulator.Overload.WAIT)
+                        .tls(cert.context())
+                        .executor(executor)
+                        .bind(address)
+                        .port(options.bmcPort())
+                        .build();
+            } catch (UncheckedIOException e) {
+                throw new IllegalStateException("cannot listen on " + address.getHostAddress() + ":" + options.bmcPort()
+                        + " (is another lab running?): " + e.getCause().getMessage(), e);
+            }
+            if (faults.contains(FaultKind.BMC_TIMEOUT)) bmc.unresponsive(true);
+            Machine machine = new Machine(LabHardware.mgmtMac(i), options.bootServer(), machineFaults, options.installTime());
+            Server server = new Server(i, rack, slot, model, faults, bmc, machine);
+            bmc.addListener(new RedfishEmulator.Listener() {
+                @Override
+                public void onReset(String systemUri, String resetType, String powerState) {
+                    server.onReset(resetType, powerState);
+                }
+            });
+            servers.add(server);
+        }
+        if (options.ipmi()) startIpmi();
+    }
+
+    private void startIpmi() {
+        // ipmi_sim takes a moment to start; a few at a time keeps a big lab from waiting on each in turn.
+        ExecutorService starter = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (Server s : servers) {
+                started.add(starter.submit(() -> {
+                    s.ipmi = IpmiSimProcess.start(options.dir().resolve("ipmi").resolve(s.hostname), s.ip,
+                            options.ipmiPort(), USER, password);
+                }));
+            }
+            for (Future<?> f : started) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting ipmi_sim");
+                }
+            }
+        } finally {
+            starter.shutdown();
+        }
+        ipmiPoller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lab-ipmi-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        ipmiPoller.scheduleWithFixedDelay(() -> {
+            for (Server s : servers) s.pollIpmi();
+        }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void writeFiles() throws IOException {
+        Path dir = options.dir();
+        Path passwordFile = dir.resolve("bmc-password");
+        Files.deleteIfExists(passwordFile);
+        Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(passwordFile, password + "\n");
+        String passwordRef = "file:" + passwordFile.toAbsolutePath();
+        StringBuilder csv = new StringBuilder("hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,ipmi_port,mgmt_mac,serial,tags\n");
+        StringBuilder leases = new StringBuilder();
+        long expiry = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
+        for (Server s : servers) {
+            csv.append(String.join(",", s.hostname, s.rackName, Integer.toString(s.slot * 2 - 1), s.bmcMac(), "",
+                    USER, passwordRef, options.ipmi() ? Integer.toString(options.ipmiPort()) : "", s.mgmtMac(),
+                    s.serial(), "lab;" + s.model.name())).append('\n');
+            leases.append(expiry).append(' ').append(s.bmcMac()).append(' ').append(s.ip).append(' ')
+                    .append(s.hostname).append("-bmc ").append("01:").append(s.bmcMac()).append('\n');
+        }
+        writeAtomically(dir.resolve("rack.csv"), csv.toString());
+        writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
+        writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Waits until every BMC answers GET /redfish/v1 over HTTPS (those with the bmc-timeout
+     * fault are left out: they never will), a few at a time.
+     */
+    public void awaitReady(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        SSLContext trustAll = trustAll();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, Math.max(1, servers.size())));
+        try {
+            List<Future<Boolean>> checks = new ArrayList<>();
+            for (Server s : servers) {
+                if (s.faults.contains(FaultKind.BMC_TIMEOUT)) continue;
+                checks.add(pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        if (answers(trustAll, s.ip, options.bmcPort())) return true;
+                        Thread.sleep(50);
+                    }
+                    throw new IllegalStateException("the BMC of " + s.hostname + " (" + s.ip + ":" + options.bmcPort()
+                            + ") did not answer within " + limit.toSeconds() + " s");
+                }));
+            }
+            for (Future<Boolean> f : checks) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lab");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One HTTPS GET of the service root; true on a 200. */
+    private static boolean answers(SSLContext ctx, String ip, int port) {
+        try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(ip, port), 2000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /redfish/v1 HTTP/1.1\r\nHost: " + ip + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] head = new byte[12];
+            int n = in.readNBytes(head, 0, head.length);
+            return new String(head, 0, n, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The lab checks only its own BMCs, whose certificate it made itself. */
+    private static SSLContext trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public List<Server> servers() {
+        return List.copyOf(servers);
+    }
+
+    public Server server(String hostname) {
+        for (Server s : servers) if (s.hostname.equals(hostname)) return s;
+        return null;
+    }
+
+    public Path rackCsv() {
+        return options.dir().resolve("rack.csv");
+    }
+
+    public Path leases() {
+        return options.dir().resolve("dnsmasq.leases");
+    }
+
+    /** The discover options that turn a lease's bare IP into this lab's BMC URL. */
+    public List<String> discoverArgs() {
+        List<String> args = new ArrayList<>(List.of("--leases", leases().toString()));
+        if (options.bmcPort() != 443) args.addAll(List.of("--port", Integer.toString(options.bmcPort())));
+        return args;
+    }
+
+    /** Stops every BMC and ipmi_sim and removes lab.pid; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (ipmiPoller != null) ipmiPoller.shutdownNow();
+        for (Server s : servers) {
+            s.bmc.close();
+            s.machine.powerOff();
+            if (s.ipmi != null) s.ipmi.close();
+        }
+        executor.shutdownNow();
+        try {
+            Path pid = options.dir().resolve("lab.pid");
+            if (Files.exists(pid) && Files.readString(pid).strip().equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.delete(pid);
+            }
+        } catch (IOException e) {
+            Log.warn("cannot remove " + options.dir().resolve("lab.pid") + ": " + e.getMessage());
+        }
+    }
+}
