@@ -42,6 +42,7 @@ import picocli.CommandLine.ParameterException;
             SiteCommand.class,
             RenderCommand.class,
             TemplateCommand.class,
+            DemoCommand.class,
             LabCommand.class,
             CompletionCommand.class,
         })

@@ -332,7 +332,12 @@ public final class Renderer {
         mgmt.put("gateway", rack.mgmt().gateway4());
         ctx.put("mgmt", mgmt);
         if (host.match() != null && host.match().bootDisk() != null) {
-            ProfileMatch.NamedDisk d = host.match().disks().get(host.match().bootDisk());
+            // The matcher records the boot disk by its by-id path (see ProfileMatch); a disk name is taken too.
+            String boot = host.match().bootDisk();
+            ProfileMatch.NamedDisk d = host.match().disks().get(boot);
+            if (d == null) {
+                d = host.match().disks().values().stream().filter(n -> boot.equals(n.byIdPath())).findFirst().orElse(null);
+            }
             if (d != null && d.byIdPath() != null) ctx.put("bootDisk", d.byIdPath());
         }
         List<String> keys = new ArrayList<>(site.sshKeys());
@@ -377,7 +382,8 @@ public final class Renderer {
     }
 
     private static ProfileMatch requireMatch(Host host) {
-        if (host.match() == null) {
+        // A failed match is kept (with what was missing) but names no profile.
+        if (host.match() == null || host.match().profile() == null) {
             throw new BadInputException(host.hostname() + " has no profile match; run 'metal match' first");
         }
         return host.match();
