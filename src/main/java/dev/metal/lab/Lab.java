@@ -296,7 +296,7 @@ public final class Lab implements AutoCloseable {
     public static Lab start(Options options) {
         List<String> problems = options.problems();
         if (!problems.isEmpty()) throw new BadInputException(problems);
-        byte[] secret = new byte[12];
+        byte[] secret = new byte[8]; // 16 characters: IPMI 2.0 passwords stop at 20
         new SecureRandom().nextBytes(secret);
         Lab lab = new Lab(options, HexFormat.of().formatHex(secret));
         try {
