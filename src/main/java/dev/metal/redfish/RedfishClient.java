@@ -195,9 +195,12 @@ public final class RedfishClient implements AutoCloseable {
 
     /** GETs one resource (a path or a full URL). 404 gives null; other failures throw. */
     public JsonNode get(String uri) {
+        return get(uri, null);
+    }
+
+    private JsonNode get(String uri, String[] etagOut) {
         Request.Builder rb = new Request.Builder().url(url(uri)).header("Accept", "application/json");
-        if (token != null) rb.header("X-Auth-Token", token);
-        else if (basic != null) rb.header("Authorization", basic);
+        authorize(rb);
         Request request = rb.build();
         for (int attempt = 0; ; attempt++) {
             permits.acquireUninterruptibly();
@@ -210,6 +213,7 @@ public final class RedfishClient implements AutoCloseable {
                 if (!r.isSuccessful()) {
                     throw new HttpStatusException(host + ": " + shortPath(uri) + " answered HTTP " + r.code(), r.code());
                 }
+                if (etagOut != null) etagOut[0] = r.header("ETag");
                 return parse(r, uri);
             } catch (IOException e) {
                 if (attempt < options.retries() && retryable(e)) {
@@ -221,6 +225,82 @@ public final class RedfishClient implements AutoCloseable {
                 permits.release();
             }
         }
+    }
+
+    /** A resource with the ETag it was served with (header, else @odata.etag), for a later If-Match. */
+    public record Resource(JsonNode body, String etag) {}
+
+    /** GETs one resource with its ETag; a missing resource is an error here. */
+    public Resource read(String uri) {
+        String[] etag = new String[1];
+        JsonNode body = get(uri, etag);
+        if (body == null) throw new HttpStatusException(host + ": " + shortPath(uri) + " answered HTTP 404", 404);
+        String tag = etag[0] != null ? etag[0] : body.path("@odata.etag").asText(null);
+        return new Resource(body, tag);
+    }
+
+    /** POSTs an action; not retried, since the BMC may have acted. Returns the answer's body, or null. */
+    public JsonNode post(String uri, JsonNode body) {
+        return write("POST", uri, body, null, 0);
+    }
+
+    /**
+     * PATCHes a resource with If-Match when an ETag is given. 412 and 428 (the BMC wants a
+     * current ETag) throw {@link HttpStatusException} so that the caller reads again.
+     */
+    public JsonNode patch(String uri, JsonNode body, String etag) {
+        return write("PATCH", uri, body, etag, options.retries());
+    }
+
+    private JsonNode write(String method, String uri, JsonNode body, String etag, int retries) {
+        Request.Builder rb = new Request.Builder().url(url(uri)).header("Accept", "application/json")
+                .method(method, RequestBody.create(body.toString(), JSON_TYPE));
+        authorize(rb);
+        if (etag != null) rb.header("If-Match", etag);
+        Request request = rb.build();
+        for (int attempt = 0; ; attempt++) {
+            try (Response r = call(request)) {
+                if (r.code() >= 500 && attempt < retries) {
+                    backoff(attempt);
+                    continue;
+                }
+                if (!r.isSuccessful()) {
+                    throw new HttpStatusException(host + ": " + method + " " + shortPath(uri) + " answered HTTP "
+                            + r.code() + redfishMessage(r), r.code());
+                }
+                ResponseBody answer = r.body();
+                byte[] data = answer == null ? new byte[0] : answer.bytes();
+                bytes.addAndGet(data.length);
+                return data.length == 0 ? null : JSON.readTree(data);
+            } catch (JsonProcessingException e) {
+                return null; // the action was taken; an unreadable confirmation body does not undo it
+            } catch (IOException e) {
+                if (attempt < retries && retryable(e)) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw failure(uri, e);
+            }
+        }
+    }
+
+    /** The first message of a Redfish error body, if there is one, for error messages. */
+    private static String redfishMessage(Response r) {
+        try {
+            ResponseBody body = r.body();
+            if (body == null) return "";
+            JsonNode error = JSON.readTree(body.bytes()).path("error");
+            String message = error.path("@Message.ExtendedInfo").path(0).path("Message").asText(
+                    error.path("message").asText(""));
+            return message.isEmpty() ? "" : " (" + message + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void authorize(Request.Builder rb) {
+        if (token != null) rb.header("X-Auth-Token", token);
+        else if (basic != null) rb.header("Authorization", basic);
     }
 
     /** An HTTP error status from the BMC. */
