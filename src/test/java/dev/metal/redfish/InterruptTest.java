@@ -23,8 +23,8 @@ class InterruptTest {
             emu.hangPath("/redfish/v1/Systems");
             Path state = dir.resolve("state.json");
             assertEquals(0, CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString()).exitCode);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
                     "dev.metal.cli.Main", "--state", state.toString(), "scrape", "h1"))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
             try {
