@@ -71,9 +71,7 @@ public final class RedfishClient implements AutoCloseable {
 
     /** One OkHttpClient per process; each BMC derives its own with newBuilder(). */
     private static final class Base {
-        static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(5, 1, TimeUnit.MINUTES))
-                .build();
+        static final OkHttpClient CLIENT = new OkHttpClient.Builder().build();
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(RedfishClient::closeAllOpen, "redfish-logout"));
@@ -90,6 +88,8 @@ public final class RedfishClient implements AutoCloseable {
     private final PinningTrust trust;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    /** Open until login returns: Ctrl-C during login waits for the session to exist, then ends it. */
+    private final java.util.concurrent.CountDownLatch loginDone = new java.util.concurrent.CountDownLatch(1);
     private volatile String token;
     private volatile String sessionUri;
     private volatile String basic;
@@ -108,6 +108,9 @@ public final class RedfishClient implements AutoCloseable {
         this.permits = new Semaphore(Math.max(1, options.maxConcurrent()));
         this.trust = new PinningTrust(host, options.insecure() ? null : pinnedFingerprint, options.insecure());
         OkHttpClient.Builder b = Base.CLIENT.newBuilder()
+                // A pool per BMC: one shared pool is scanned under a lock for every call, which a fleet of
+                // hundreds of BMCs turns into the bottleneck.
+                .connectionPool(new ConnectionPool(this.permits.availablePermits(), 1, TimeUnit.MINUTES))
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
@@ -149,6 +152,14 @@ public final class RedfishClient implements AutoCloseable {
     /** Opens a session; falls back to Basic auth when the BMC has no session service. */
     public void login() {
         OPEN.add(this);
+        try {
+            openSession();
+        } finally {
+            loginDone.countDown();
+        }
+    }
+
+    private void openSession() {
         ObjectNode body = JSON.createObjectNode().put("UserName", user).put("Password", password);
         Request request = new Request.Builder().url(url("/redfish/v1/SessionService/Sessions"))
                 .post(RequestBody.create(body.toString(), JSON_TYPE)).build();
@@ -317,7 +328,7 @@ public final class RedfishClient implements AutoCloseable {
         }
     }
 
-    /** Ends the session; never throws (it runs on error paths). */
+    /** Ends the session and closes the connections; never throws (it runs on error paths). */
     @Override
     public void close() {
         OPEN.remove(this);
@@ -325,18 +336,30 @@ public final class RedfishClient implements AutoCloseable {
         String t = token;
         sessionUri = null;
         token = null;
-        if (uri == null || t == null) return;
+        if (uri == null || t == null) {
+            http.connectionPool().evictAll();
+            return;
+        }
         Request request = new Request.Builder().url(url(uri)).header("X-Auth-Token", t).delete().build();
         try (Response r = http.newBuilder().readTimeout(Duration.ofSeconds(5)).build().newCall(request).execute()) {
             if (!r.isSuccessful() && r.code() != 404) Log.warn(host + ": deleting the BMC session gave HTTP " + r.code());
         } catch (IOException e) {
             Log.warn(host + ": could not delete the BMC session: " + e.getMessage());
+        } finally {
+            http.connectionPool().evictAll();
         }
     }
 
     /** Ctrl-C: end every session still open. */
     static void closeAllOpen() {
-        for (RedfishClient c : OPEN.toArray(new RedfishClient[0])) c.close();
+        for (RedfishClient c : OPEN.toArray(new RedfishClient[0])) {
+            try {
+                c.loginDone.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.close();
+        }
     }
 
     // ---- internals ----
