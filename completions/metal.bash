@@ -155,6 +155,9 @@ function compReplyArray() {
 function _complete_metal() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} import" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} discover" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scrape" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
@@ -167,6 +170,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} render" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory show" ];    then _picocli_metal_inventory; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory diff" ];    then _picocli_metal_inventory; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host list" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host show" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host remove" ];    then _picocli_metal_host; return $?; fi
@@ -198,87 +203,97 @@ function _complete_metal() {
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
-  local cmds1=(host)
-  local cmds2=(serve)
-  local cmds3=(provision)
-  local cmds4=(pool)
-  local cmds5=(match)
-  local cmds6=(profile)
-  local cmds7=(power)
-  local cmds8=(boot)
-  local cmds9=(site)
-  local cmds10=(render)
-  local cmds11=(template)
-  local cmds12=(completion)
-  local cmds13=(host list)
-  local cmds14=(host show)
-  local cmds15=(host remove)
-  local cmds16=(host history)
-  local cmds17=(host quarantine)
-  local cmds18=(host release)
-  local cmds19=(pool status)
-  local cmds20=(pool target)
-  local cmds21=(pool forecast)
-  local cmds22=(pool warm)
-  local cmds23=(profile list)
-  local cmds24=(profile show)
-  local cmds25=(profile check)
-  local cmds26=(profile suggest)
-  local cmds27=(power status)
-  local cmds28=(power on)
-  local cmds29=(power off)
-  local cmds30=(power soft)
-  local cmds31=(power cycle)
-  local cmds32=(power reset)
-  local cmds33=(boot pxe)
-  local cmds34=(boot disk)
-  local cmds35=(boot bios)
-  local cmds36=(boot cdrom)
-  local cmds37=(site set)
-  local cmds38=(site show)
-  local cmds39=(template list)
-  local cmds40=(template export)
+  local cmds1=(discover)
+  local cmds2=(scrape)
+  local cmds3=(inventory)
+  local cmds4=(host)
+  local cmds5=(serve)
+  local cmds6=(provision)
+  local cmds7=(pool)
+  local cmds8=(match)
+  local cmds9=(profile)
+  local cmds10=(power)
+  local cmds11=(boot)
+  local cmds12=(site)
+  local cmds13=(render)
+  local cmds14=(template)
+  local cmds15=(completion)
+  local cmds16=(inventory show)
+  local cmds17=(inventory diff)
+  local cmds18=(host list)
+  local cmds19=(host show)
+  local cmds20=(host remove)
+  local cmds21=(host history)
+  local cmds22=(host quarantine)
+  local cmds23=(host release)
+  local cmds24=(pool status)
+  local cmds25=(pool target)
+  local cmds26=(pool forecast)
+  local cmds27=(pool warm)
+  local cmds28=(profile list)
+  local cmds29=(profile show)
+  local cmds30=(profile check)
+  local cmds31=(profile suggest)
+  local cmds32=(power status)
+  local cmds33=(power on)
+  local cmds34=(power off)
+  local cmds35=(power soft)
+  local cmds36=(power cycle)
+  local cmds37=(power reset)
+  local cmds38=(boot pxe)
+  local cmds39=(boot disk)
+  local cmds40=(boot bios)
+  local cmds41=(boot cdrom)
+  local cmds42=(site set)
+  local cmds43=(site show)
+  local cmds44=(template list)
+  local cmds45=(template export)
 
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_completion; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_template; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_render; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_site; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_boot; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_power; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_profile; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_match; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_pool; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_metal_provision; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_metal_serve; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_metal_host; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_template; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_render; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_site; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_boot; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_power; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_match; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_pool; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_provision; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_serve; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_host; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_metal_inventory; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_metal_scrape; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_metal_discover; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_metal_import; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -291,7 +306,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import host serve provision pool match profile power boot site render template completion"
+  local commands="import discover scrape inventory host serve provision pool match profile power boot site render template completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -347,6 +362,123 @@ function _picocli_metal_import() {
       type compopt &>/dev/null && compopt -o filenames
       positionals=$( compgen -f -- "${curr_word}" ) # files
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `discover` subcommand.
+function _picocli_metal_discover() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--leases' '--format' '--state'"
+  local F_option_args=("DNSMASQ" "ISC" "KEA") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--leases')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${F_option_args[@]}" ) )
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `scrape` subcommand.
+function _picocli_metal_scrape() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all' '--stats' '--force' '--insecure' '--repin' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--rack' '--parallel' '--bmc-concurrency' '--timeout' '--retries' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--rack')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--bmc-concurrency')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--retries')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `inventory` subcommand.
+function _picocli_metal_inventory() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="show diff"
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -803,6 +935,66 @@ function _picocli_metal_completion() {
     if (( currIndex >= 0 && currIndex <= 0 )); then
       positionals=$( compReplyArray "${SHELL_pos_param_args[@]}" )
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_metal_inventory_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `diff` subcommand.
+function _picocli_metal_inventory_diff() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

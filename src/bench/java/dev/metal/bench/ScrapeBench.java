@@ -61,11 +61,11 @@ public final class ScrapeBench {
                     metalDefault = sec;
                     metalRequests = emu.requests();
                 }
-                rows.add(String.format("  %-28s %8d %10d %9.2f   (cpus %s, dimms %s, drives %s, nics %s; depth %s)",
+                rows.add(String.format("  %-36s %8d %10d %9.2f   (cpus %s, dimms %s, drives %s, nics %s; depth %s)",
                         "metal scrape, " + inFlight + " in flight" + (inFlight.equals("2") ? " (default)" : ""),
                         emu.requests(), emu.bytes(), sec, host.path("cpus").asText(), host.path("dimms").asText(),
                         host.path("drives").asText(), host.path("nics").asText(), host.path("depth").asText()));
-                rows.add(String.format("  %-28s %8s %10s %9s   max in flight seen by the BMC: %d", "", "", "", "",
+                rows.add(String.format("  %-36s %8s %10s %9s   max in flight seen by the BMC: %d", "", "", "", "",
                         emu.maxConcurrentSeen()));
             }
             long t0;
@@ -79,9 +79,9 @@ public final class ScrapeBench {
             long sushyBytes = emu.bytes();
 
             System.out.println("lenovo-sr650-xcc with recorded latencies (time.json), one full inventory:");
-            System.out.printf("  %-28s %8s %10s %9s%n", "", "requests", "bytes", "wall s");
+            System.out.printf("  %-36s %8s %10s %9s%n", "", "requests", "bytes", "wall s");
             rows.forEach(System.out::println);
-            System.out.printf("  %-28s %8d %10d %9.2f   %s%n", "python3-sushy walk", sushyRequests, sushyBytes,
+            System.out.printf("  %-36s %8d %10d %9.2f   %s%n", "python3-sushy walk", sushyRequests, sushyBytes,
                     sushySec, sushy.strip());
             System.out.printf("  speed-up at the default: %.1fx; requests %d vs %d%n", sushySec / metalDefault, metalRequests,
                     sushyRequests);

@@ -1,6 +1,8 @@
 package dev.metal.cli;
 
 import dev.metal.bmc.ProtocolConnector;
+import dev.metal.bmc.RedfishBmcSession;
+import dev.metal.redfish.RedfishClient;
 import dev.metal.ipmi.IpmiSession;
 import dev.metal.boot.BootContent;
 import java.util.function.Function;
@@ -15,8 +17,8 @@ import dev.metal.state.StateStore;
 public final class Wiring {
     private Wiring() {}
 
-    public static volatile Supplier<ProtocolConnector> connector =
-            () -> ProtocolConnector.ipmiOnly(IpmiSession.Options.DEFAULT);
+    public static volatile Supplier<ProtocolConnector> connector = () -> new ProtocolConnector(
+            RedfishBmcSession.connector(RedfishClient.Options.defaults()), IpmiSession.Options.DEFAULT);
 
     public static volatile Function<StateStore, BootContent> bootContent = store -> new RenderedBootContent(store, null);
 }

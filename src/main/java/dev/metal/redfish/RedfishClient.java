@@ -71,9 +71,7 @@ public final class RedfishClient implements AutoCloseable {
 
     /** One OkHttpClient per process; each BMC derives its own with newBuilder(). */
     private static final class Base {
-        static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(5, 1, TimeUnit.MINUTES))
-                .build();
+        static final OkHttpClient CLIENT = new OkHttpClient.Builder().build();
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(RedfishClient::closeAllOpen, "redfish-logout"));
@@ -90,6 +88,8 @@ public final class RedfishClient implements AutoCloseable {
     private final PinningTrust trust;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    /** Open until login returns: Ctrl-C during login waits for the session to exist, then ends it. */
+    private final java.util.concurrent.CountDownLatch loginDone = new java.util.concurrent.CountDownLatch(1);
     private volatile String token;
     private volatile String sessionUri;
     private volatile String basic;
@@ -108,6 +108,9 @@ public final class RedfishClient implements AutoCloseable {
         this.permits = new Semaphore(Math.max(1, options.maxConcurrent()));
         this.trust = new PinningTrust(host, options.insecure() ? null : pinnedFingerprint, options.insecure());
         OkHttpClient.Builder b = Base.CLIENT.newBuilder()
+                // A pool per BMC: one shared pool is scanned under a lock for every call, which a fleet of
+                // hundreds of BMCs turns into the bottleneck.
+                .connectionPool(new ConnectionPool(this.permits.availablePermits(), 1, TimeUnit.MINUTES))
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
@@ -149,6 +152,14 @@ public final class RedfishClient implements AutoCloseable {
     /** Opens a session; falls back to Basic auth when the BMC has no session service. */
     public void login() {
         OPEN.add(this);
+        try {
+            openSession();
+        } finally {
+            loginDone.countDown();
+        }
+    }
+
+    private void openSession() {
         ObjectNode body = JSON.createObjectNode().put("UserName", user).put("Password", password);
         Request request = new Request.Builder().url(url("/redfish/v1/SessionService/Sessions"))
                 .post(RequestBody.create(body.toString(), JSON_TYPE)).build();
@@ -195,9 +206,12 @@ public final class RedfishClient implements AutoCloseable {
 
     /** GETs one resource (a path or a full URL). 404 gives null; other failures throw. */
     public JsonNode get(String uri) {
+        return get(uri, null);
+    }
+
+    private JsonNode get(String uri, String[] etagOut) {
         Request.Builder rb = new Request.Builder().url(url(uri)).header("Accept", "application/json");
-        if (token != null) rb.header("X-Auth-Token", token);
-        else if (basic != null) rb.header("Authorization", basic);
+        authorize(rb);
         Request request = rb.build();
         for (int attempt = 0; ; attempt++) {
             permits.acquireUninterruptibly();
@@ -210,6 +224,7 @@ public final class RedfishClient implements AutoCloseable {
                 if (!r.isSuccessful()) {
                     throw new HttpStatusException(host + ": " + shortPath(uri) + " answered HTTP " + r.code(), r.code());
                 }
+                if (etagOut != null) etagOut[0] = r.header("ETag");
                 return parse(r, uri);
             } catch (IOException e) {
                 if (attempt < options.retries() && retryable(e)) {
@@ -221,6 +236,82 @@ public final class RedfishClient implements AutoCloseable {
                 permits.release();
             }
         }
+    }
+
+    /** A resource with the ETag it was served with (header, else @odata.etag), for a later If-Match. */
+    public record Resource(JsonNode body, String etag) {}
+
+    /** GETs one resource with its ETag; a missing resource is an error here. */
+    public Resource read(String uri) {
+        String[] etag = new String[1];
+        JsonNode body = get(uri, etag);
+        if (body == null) throw new HttpStatusException(host + ": " + shortPath(uri) + " answered HTTP 404", 404);
+        String tag = etag[0] != null ? etag[0] : body.path("@odata.etag").asText(null);
+        return new Resource(body, tag);
+    }
+
+    /** POSTs an action; not retried, since the BMC may have acted. Returns the answer's body, or null. */
+    public JsonNode post(String uri, JsonNode body) {
+        return write("POST", uri, body, null, 0);
+    }
+
+    /**
+     * PATCHes a resource with If-Match when an ETag is given. 412 and 428 (the BMC wants a
+     * current ETag) throw {@link HttpStatusException} so that the caller reads again.
+     */
+    public JsonNode patch(String uri, JsonNode body, String etag) {
+        return write("PATCH", uri, body, etag, options.retries());
+    }
+
+    private JsonNode write(String method, String uri, JsonNode body, String etag, int retries) {
+        Request.Builder rb = new Request.Builder().url(url(uri)).header("Accept", "application/json")
+                .method(method, RequestBody.create(body.toString(), JSON_TYPE));
+        authorize(rb);
+        if (etag != null) rb.header("If-Match", etag);
+        Request request = rb.build();
+        for (int attempt = 0; ; attempt++) {
+            try (Response r = call(request)) {
+                if (r.code() >= 500 && attempt < retries) {
+                    backoff(attempt);
+                    continue;
+                }
+                if (!r.isSuccessful()) {
+                    throw new HttpStatusException(host + ": " + method + " " + shortPath(uri) + " answered HTTP "
+                            + r.code() + redfishMessage(r), r.code());
+                }
+                ResponseBody answer = r.body();
+                byte[] data = answer == null ? new byte[0] : answer.bytes();
+                bytes.addAndGet(data.length);
+                return data.length == 0 ? null : JSON.readTree(data);
+            } catch (JsonProcessingException e) {
+                return null; // the action was taken; an unreadable confirmation body does not undo it
+            } catch (IOException e) {
+                if (attempt < retries && retryable(e)) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw failure(uri, e);
+            }
+        }
+    }
+
+    /** The first message of a Redfish error body, if there is one, for error messages. */
+    private static String redfishMessage(Response r) {
+        try {
+            ResponseBody body = r.body();
+            if (body == null) return "";
+            JsonNode error = JSON.readTree(body.bytes()).path("error");
+            String message = error.path("@Message.ExtendedInfo").path(0).path("Message").asText(
+                    error.path("message").asText(""));
+            return message.isEmpty() ? "" : " (" + message + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void authorize(Request.Builder rb) {
+        if (token != null) rb.header("X-Auth-Token", token);
+        else if (basic != null) rb.header("Authorization", basic);
     }
 
     /** An HTTP error status from the BMC. */
@@ -237,7 +328,7 @@ public final class RedfishClient implements AutoCloseable {
         }
     }
 
-    /** Ends the session; never throws (it runs on error paths). */
+    /** Ends the session and closes the connections; never throws (it runs on error paths). */
     @Override
     public void close() {
         OPEN.remove(this);
@@ -245,18 +336,30 @@ public final class RedfishClient implements AutoCloseable {
         String t = token;
         sessionUri = null;
         token = null;
-        if (uri == null || t == null) return;
+        if (uri == null || t == null) {
+            http.connectionPool().evictAll();
+            return;
+        }
         Request request = new Request.Builder().url(url(uri)).header("X-Auth-Token", t).delete().build();
         try (Response r = http.newBuilder().readTimeout(Duration.ofSeconds(5)).build().newCall(request).execute()) {
             if (!r.isSuccessful() && r.code() != 404) Log.warn(host + ": deleting the BMC session gave HTTP " + r.code());
         } catch (IOException e) {
             Log.warn(host + ": could not delete the BMC session: " + e.getMessage());
+        } finally {
+            http.connectionPool().evictAll();
         }
     }
 
     /** Ctrl-C: end every session still open. */
     static void closeAllOpen() {
-        for (RedfishClient c : OPEN.toArray(new RedfishClient[0])) c.close();
+        for (RedfishClient c : OPEN.toArray(new RedfishClient[0])) {
+            try {
+                c.loginDone.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.close();
+        }
     }
 
     // ---- internals ----
