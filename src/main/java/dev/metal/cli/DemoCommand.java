@@ -109,7 +109,7 @@ public final class DemoCommand extends BaseCommand {
                     + " (one install fails: that host is quarantined and another takes its place)", Set.of(0),
                     "provision", "--profile", "lab-1u-compute", "--count", Integer.toString(count), "--os", "debian-12",
                     "--listen", "127.0.0.1:" + bootPort, "--files", home.resolve("files").toString(),
-                    "--timeout", "60s");
+                    "--timeout", "10s");
             run(steps, "Where every host stands now", Set.of(0), "host", "list");
         }
         long total = (System.nanoTime() - begin) / 1_000_000;

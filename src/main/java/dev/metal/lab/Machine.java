@@ -195,7 +195,7 @@ public final class Machine {
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(":")) continue;
             List<String> words = new ArrayList<>(List.of(line.split("\\s+")));
             String command = words.remove(0);
-            words.removeIf(w -> w.startsWith("--"));
+            words = withoutOptions(words);
             switch (command) {
                 case "kernel", "imgexec" -> {
                     if (words.isEmpty()) throw new BootFailed("kernel without a URL");
@@ -231,6 +231,23 @@ public final class Machine {
         }
         if (kernel) return Outcome.INSTALL;
         throw new BootFailed("script ended without booting");
+    }
+
+    /** The words of a command without its options: "--name linux" and "-n linux" take a value, "--autofree" none. */
+    private static List<String> withoutOptions(List<String> words) {
+        List<String> out = new ArrayList<>();
+        boolean commandLine = false; // after the image URL, everything is the kernel's command line
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (!commandLine && w.startsWith("-")) {
+                boolean takesValue = !w.contains("=") && Set.of("--name", "-n", "--timeout", "-t").contains(w);
+                if (takesValue) i++;
+                continue;
+            }
+            commandLine = true;
+            out.add(w);
+        }
+        return out;
     }
 
     /** Config URLs on a kernel command line: preseed, cloud-init NoCloud seed, or a plain url=. */

@@ -60,6 +60,29 @@ class MachineTest {
     }
 
     @Test
+    void namedImagesAsTheRendererWritesThemAreFetchedByTheirUrl() throws Exception {
+        Fleet fleet = new Fleet(dir).host("web-01", "r1", 1, "web", 1);
+        claim(fleet, "web-01", BootTokens.generate());
+        BootContent named = new TestBootContent() {
+            @Override
+            public String ipxeScript(Host host, String baseUrl, String token) {
+                // "--name linux" takes a value: the URL is the word after it.
+                return super.ipxeScript(host, baseUrl, token)
+                        .replace("kernel ", "kernel --name linux ").replace("initrd ", "initrd -n initrd --autofree ");
+            }
+        };
+        try (BootServer server = serve(fleet, named)) {
+            Machine m = fleet.bmcs.machine("web-01");
+            m.powerOn(BootDevice.PXE);
+            assertEquals(Machine.Status.INSTALLED, m.await(Duration.ofSeconds(10), Machine.Status.INSTALLED,
+                    Machine.Status.FAILED), m.toString());
+            String base = server.baseUrl();
+            assertEquals(List.of(base + "/ipxe", base + "/files/debian/linux", base + "/config/web-01/preseed",
+                    base + "/files/debian/initrd.gz"), m.fetched());
+        }
+    }
+
+    @Test
     void faultsAndRefusalsStopTheBoot() throws Exception {
         Fleet fleet = new Fleet(dir)
                 .host("web-01", "r1", 1, "web", 1, EnumSet.of(Machine.Fault.INSTALL_FAILS))
