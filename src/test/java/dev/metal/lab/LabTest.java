@@ -38,7 +38,20 @@ class LabTest {
     @TempDir
     Path tmp;
 
+    static final Path SAMPLES = Path.of(System.getProperty("metal.basedir", "."), "samples/profiles").toAbsolutePath();
+
     private Process lab;
+
+    @Test
+    void theDemoCarriesTheSampleLabProfiles() throws Exception {
+        for (String name : List.of("lab-1u-compute", "lab-2u-storage")) {
+            try (java.io.InputStream in = Lab.class.getResourceAsStream("demo/profiles/" + name + ".yaml")) {
+                assertNotNull(in, name);
+                assertEquals(Files.readString(SAMPLES.resolve(name + ".yaml")), new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        "samples/profiles/" + name + ".yaml and the demo's copy differ");
+            }
+        }
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -94,7 +107,7 @@ class LabTest {
         assertEquals(3, run.exitCode, run.toString());
         assertTrue(run.out.matches("(?s).*lab-r1-n03\\s+failed: .*timed out.*"), run.out);
         assertTrue(run.out.contains("5 ok, 1 failed"), run.out);
-        run = CliRun.metal(state, "match", "--all", "--profiles", Path.of("samples/profiles").toAbsolutePath().toString());
+        run = CliRun.metal(state, "match", "--all", "--profiles", SAMPLES.toString());
         assertEquals(3, run.exitCode, run.toString());
         assertTrue(run.out.matches("(?s).*lab-r1-n02\\s+matched\\s+lab-1u-compute.*"), run.out);
         assertTrue(run.out.matches("(?s).*lab-r2-n02\\s+matched\\s+lab-2u-storage.*"), run.out);

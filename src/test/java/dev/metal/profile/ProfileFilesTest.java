@@ -25,9 +25,10 @@ class ProfileFilesTest {
     @Test
     void everySampleLoads() {
         List<ProfileFiles.Loaded> loaded = ProfileFiles.loadFolder(MatcherTest.SAMPLES);
-        assertEquals(List.of("dl360-gen10p", "r6525-base", "r6525-bigmem", "sr650-gpu", "supermicro-1029u"),
+        assertEquals(List.of("dl360-gen10p", "lab-1u-compute", "lab-2u-storage", "r6525-base", "r6525-bigmem", "sr650-gpu",
+                        "supermicro-1029u"),
                 loaded.stream().map(l -> l.profile().name()).toList());
-        Profile dell = loaded.get(1).profile();
+        Profile dell = loaded.get(3).profile();
         assertEquals(16, dell.memory().dimms().size());
         assertEquals("DIMM.Socket.A1", dell.memory().dimms().keySet().iterator().next());
         assertEquals("2", dell.nics().get(1).slot());
