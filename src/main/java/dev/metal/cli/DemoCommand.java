@@ -26,10 +26,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = {"Try metal end to end on this machine, with nothing but a JDK.",
-    "Brings up a small lab (emulated servers with Redfish BMCs on 127.77.R.N, one with a missing DIMM",
-    "and one whose install fails), then runs the real commands against it: import, discover, scrape,",
-    "match, site set, render and provision, showing each command line, its output and its time.",
-    "It leaves DIR/state.json and DIR/rendered to explore with the other commands."})
+    "It brings up a small lab (emulated servers with Redfish BMCs on 127.77.R.N,",
+    "one with a missing DIMM, one whose install fails), then runs the real",
+    "commands against it: import, discover, scrape, match, site set, render and",
+    "provision, showing each command line, its output and its time. It leaves",
+    "DIR/state.json and DIR/rendered to explore with the other commands."})
 public final class DemoCommand extends BaseCommand {
     private static final String MARKER = ".metal-demo";
     private static final String RESOURCES = "/dev/metal/lab/demo/";
@@ -37,8 +38,8 @@ public final class DemoCommand extends BaseCommand {
     private static final List<String> KINDS = List.of("preseed", "ipxe", "networkd", "cloud-init", "dhcp", "frr");
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "metal-demo",
-            description = "Where the demo keeps its state and files (default: ./${DEFAULT-VALUE}); a folder of an "
-                    + "earlier demo is started over.")
+            description = "Where the demo keeps its state and files (default: ${DEFAULT-VALUE}); an earlier "
+                    + "demo's folder is started over.")
     Path dir;
 
     @Option(names = "--hosts", paramLabel = "N", defaultValue = "6",

@@ -20,18 +20,20 @@ import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "lab", description = {"Run a fleet of emulated servers on this machine, to try metal without hardware.",
-    "Each server has a Redfish BMC over HTTPS on its own loopback address 127.77.R.N (and with",
-    "--ipmi an ipmi_sim there too) and a machine behind it that PXE boots from the boot server."},
+@Command(name = "lab", description = {"Run a fleet of emulated servers here, to try metal without hardware.",
+    "Each server has a Redfish BMC over HTTPS on its own loopback address",
+    "127.77.R.N (with --ipmi an ipmi_sim there too) and a machine behind it that",
+    "PXE boots from the boot server."},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class})
 public final class LabCommand {
     static final String DEFAULT_DIR = "metal-lab";
 
-    @Command(name = "up", description = {"Start the lab in the foreground until interrupted (Ctrl-C or SIGTERM).",
-        "Writes DIR/rack.csv, DIR/dnsmasq.leases (BMC MAC -> 127.77.R.N), DIR/bmc-password and DIR/lab.pid,",
-        "then prints the commands to run against it and a line 'ready' once every BMC answers.",
-        "Faults (--fault N:KIND, N from 1): missing-dimm, nic-wrong-slot, dead-disk, bmc-timeout,",
-        "no-phone-home, install-fails."})
+    @Command(name = "up", description = {"Start the lab in the foreground until interrupted (Ctrl-C, SIGTERM).",
+        "It writes DIR/rack.csv, DIR/dnsmasq.leases (BMC MAC -> 127.77.R.N),",
+        "DIR/bmc-password and DIR/lab.pid, prints the commands to run against it,",
+        "and a line 'ready' once every BMC answers.",
+        "Faults (--fault N:KIND, N from 1): missing-dimm, nic-wrong-slot, dead-disk,",
+        "bmc-timeout, no-phone-home, install-fails."})
     static final class Up extends BaseCommand {
         @Option(names = "--hosts", paramLabel = "N", defaultValue = "6", description = "Servers (default: ${DEFAULT-VALUE}).")
         int hosts;
@@ -48,7 +50,7 @@ public final class LabCommand {
         List<String> faults = new ArrayList<>();
 
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_DIR,
-                description = "Where the lab writes its files (default: ./${DEFAULT-VALUE}).")
+                description = "Where the lab writes its files (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Option(names = "--ipmi", description = "Give every server an IPMI BMC too (ipmi_sim, Debian package openipmi).")
@@ -155,10 +157,11 @@ public final class LabCommand {
         return options;
     }
 
-    @Command(name = "down", description = "Stop the lab running in DIR (signals the process in DIR/lab.pid and waits for it).")
+    @Command(name = "down", description = {"Stop the lab running in DIR: signal the process in DIR/lab.pid",
+        "and wait until it is gone."})
     static final class Down extends BaseCommand {
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_DIR,
-                description = "The lab's folder (default: ./${DEFAULT-VALUE}).")
+                description = "The lab's folder (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Option(names = "--wait", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "30s",
