@@ -158,34 +158,28 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} discover" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scrape" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory" ];    then _picocli_metal; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_metal; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} match" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_metal; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power" ];    then _picocli_metal; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} render" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory show" ];    then _picocli_metal_inventory; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory diff" ];    then _picocli_metal_inventory; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host list" ];    then _picocli_metal_host; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host show" ];    then _picocli_metal_host; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host remove" ];    then _picocli_metal_host; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host history" ];    then _picocli_metal_host; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host quarantine" ];    then _picocli_metal_host; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host release" ];    then _picocli_metal_host; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool status" ];    then _picocli_metal_pool; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool target" ];    then _picocli_metal_pool; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool forecast" ];    then _picocli_metal_pool; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool warm" ];    then _picocli_metal_pool; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile list" ];    then _picocli_metal_profile; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile show" ];    then _picocli_metal_profile; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile check" ];    then _picocli_metal_profile; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile suggest" ];    then _picocli_metal_profile; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site set" ];    then _picocli_metal_site; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site show" ];    then _picocli_metal_site; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template list" ];    then _picocli_metal_template; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template export" ];    then _picocli_metal_template; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power status" ];    then _picocli_metal_power; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power on" ];    then _picocli_metal_power; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} power off" ];    then _picocli_metal_power; return $?; fi
@@ -196,101 +190,107 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot disk" ];    then _picocli_metal_boot; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot bios" ];    then _picocli_metal_boot; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} boot cdrom" ];    then _picocli_metal_boot; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site set" ];    then _picocli_metal_site; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site show" ];    then _picocli_metal_site; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template list" ];    then _picocli_metal_template; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template export" ];    then _picocli_metal_template; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool status" ];    then _picocli_metal_pool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool target" ];    then _picocli_metal_pool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool forecast" ];    then _picocli_metal_pool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool warm" ];    then _picocli_metal_pool; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host list" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host show" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host remove" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host history" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host quarantine" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host release" ];    then _picocli_metal_host; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
   local cmds1=(discover)
   local cmds2=(scrape)
   local cmds3=(inventory)
-  local cmds4=(host)
-  local cmds5=(serve)
-  local cmds6=(provision)
-  local cmds7=(pool)
-  local cmds8=(match)
-  local cmds9=(profile)
-  local cmds10=(power)
-  local cmds11=(boot)
-  local cmds12=(site)
-  local cmds13=(render)
-  local cmds14=(template)
+  local cmds4=(match)
+  local cmds5=(profile)
+  local cmds6=(site)
+  local cmds7=(render)
+  local cmds8=(template)
+  local cmds9=(power)
+  local cmds10=(boot)
+  local cmds11=(serve)
+  local cmds12=(provision)
+  local cmds13=(pool)
+  local cmds14=(host)
   local cmds15=(completion)
   local cmds16=(inventory show)
   local cmds17=(inventory diff)
-  local cmds18=(host list)
-  local cmds19=(host show)
-  local cmds20=(host remove)
-  local cmds21=(host history)
-  local cmds22=(host quarantine)
-  local cmds23=(host release)
-  local cmds24=(pool status)
-  local cmds25=(pool target)
-  local cmds26=(pool forecast)
-  local cmds27=(pool warm)
-  local cmds28=(profile list)
-  local cmds29=(profile show)
-  local cmds30=(profile check)
-  local cmds31=(profile suggest)
-  local cmds32=(power status)
-  local cmds33=(power on)
-  local cmds34=(power off)
-  local cmds35=(power soft)
-  local cmds36=(power cycle)
-  local cmds37=(power reset)
-  local cmds38=(boot pxe)
-  local cmds39=(boot disk)
-  local cmds40=(boot bios)
-  local cmds41=(boot cdrom)
-  local cmds42=(site set)
-  local cmds43=(site show)
-  local cmds44=(template list)
-  local cmds45=(template export)
+  local cmds18=(profile list)
+  local cmds19=(profile show)
+  local cmds20=(profile check)
+  local cmds21=(profile suggest)
+  local cmds22=(site set)
+  local cmds23=(site show)
+  local cmds24=(template list)
+  local cmds25=(template export)
+  local cmds26=(power status)
+  local cmds27=(power on)
+  local cmds28=(power off)
+  local cmds29=(power soft)
+  local cmds30=(power cycle)
+  local cmds31=(power reset)
+  local cmds32=(boot pxe)
+  local cmds33=(boot disk)
+  local cmds34=(boot bios)
+  local cmds35=(boot cdrom)
+  local cmds36=(pool status)
+  local cmds37=(pool target)
+  local cmds38=(pool forecast)
+  local cmds39=(pool warm)
+  local cmds40=(host list)
+  local cmds41=(host show)
+  local cmds42=(host remove)
+  local cmds43=(host history)
+  local cmds44=(host quarantine)
+  local cmds45=(host release)
 
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_profile_list; return $?; fi
   if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_inventory_diff; return $?; fi
   if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_inventory_show; return $?; fi
   if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_completion; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_template; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_render; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_site; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_boot; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_power; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_profile; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_match; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_pool; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_provision; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_serve; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_host; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_pool; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_provision; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_serve; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_boot; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_power; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_template; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_render; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_site; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_match; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_metal_inventory; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_metal_scrape; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_metal_discover; return $?; fi
@@ -306,7 +306,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory host serve provision pool match profile power boot site render template completion"
+  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -337,7 +337,7 @@ function _picocli_metal_import() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--update' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--update' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -374,7 +374,7 @@ function _picocli_metal_discover() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--leases' '--format' '--state'"
   local F_option_args=("DNSMASQ" "ISC" "KEA") # --format values
 
@@ -416,7 +416,7 @@ function _picocli_metal_scrape() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--all' '--stats' '--force' '--insecure' '--repin' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--all' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--parallel' '--bmc-concurrency' '--timeout' '--retries' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -461,7 +461,7 @@ function _picocli_metal_inventory() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="show diff"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -484,14 +484,224 @@ function _picocli_metal_inventory() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `host` subcommand.
-function _picocli_metal_host() {
+# Generates completions for the options and subcommands of the `match` subcommand.
+function _picocli_metal_match() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="list show remove history quarantine release"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local commands=""
+  local flag_opts="'--all' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--profiles' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profiles')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `profile` subcommand.
+function _picocli_metal_profile() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list show check suggest"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `site` subcommand.
+function _picocli_metal_site() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="set show"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `render` subcommand.
+function _picocli_metal_render() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--out' '--templates' '--os' '--boot-url' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--templates')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--os')
+      return
+      ;;
+    '--boot-url')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "render" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${KIND_pos_param_args[@]}" )
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `template` subcommand.
+function _picocli_metal_template() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list export"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `power` subcommand.
+function _picocli_metal_power() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="status on off soft cycle reset"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `boot` subcommand.
+function _picocli_metal_boot() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="pxe disk bios cdrom"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -521,7 +731,7 @@ function _picocli_metal_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--listen' '--files' '--advertise' '--threads' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -566,7 +776,7 @@ function _picocli_metal_provision() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--resume' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
   local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
@@ -641,7 +851,7 @@ function _picocli_metal_pool() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="status target forecast warm"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -664,224 +874,14 @@ function _picocli_metal_pool() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `match` subcommand.
-function _picocli_metal_match() {
+# Generates completions for the options and subcommands of the `host` subcommand.
+function _picocli_metal_host() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands=""
-  local flag_opts="'--all' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--profiles' '--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--profiles')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `profile` subcommand.
-function _picocli_metal_profile() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="list show check suggest"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `power` subcommand.
-function _picocli_metal_power() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="status on off soft cycle reset"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `boot` subcommand.
-function _picocli_metal_boot() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="pxe disk bios cdrom"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `site` subcommand.
-function _picocli_metal_site() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="set show"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `render` subcommand.
-function _picocli_metal_render() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--all' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--out' '--templates' '--os' '--boot-url' '--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--out')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--templates')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--os')
-      return
-      ;;
-    '--boot-url')
-      return
-      ;;
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "render" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      positionals=$( compReplyArray "${KIND_pos_param_args[@]}" )
-    fi
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `template` subcommand.
-function _picocli_metal_template() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="list export"
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local commands="list show remove history quarantine release"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -911,7 +911,7 @@ function _picocli_metal_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -947,7 +947,7 @@ function _picocli_metal_inventory_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -977,336 +977,12 @@ function _picocli_metal_inventory_diff() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `list` subcommand.
-function _picocli_metal_host_list() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--rack' '--state' '--tag'"
-  local S_option_args=("imported" "discovered" "inventoried" "ready" "provisioning" "active" "failed" "quarantined") # --state values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--rack')
-      return
-      ;;
-    '--state')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${S_option_args[@]}" ) )
-      return $?
-      ;;
-    '--tag')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `show` subcommand.
-function _picocli_metal_host_show() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `remove` subcommand.
-function _picocli_metal_host_remove() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `history` subcommand.
-function _picocli_metal_host_history() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `quarantine` subcommand.
-function _picocli_metal_host_quarantine() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--reason' '--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--reason')
-      return
-      ;;
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `release` subcommand.
-function _picocli_metal_host_release() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--reason' '--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--reason')
-      return
-      ;;
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `status` subcommand.
-function _picocli_metal_pool_status() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `target` subcommand.
-function _picocli_metal_pool_target() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `forecast` subcommand.
-function _picocli_metal_pool_forecast() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--alpha' '--period' '--state'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--alpha')
-      return
-      ;;
-    '--period')
-      return
-      ;;
-    '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `warm` subcommand.
-function _picocli_metal_pool_warm() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--via' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--via')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
-      return $?
-      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -1331,7 +1007,7 @@ function _picocli_metal_profile_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--profiles' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1367,7 +1043,7 @@ function _picocli_metal_profile_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--profiles' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1403,7 +1079,7 @@ function _picocli_metal_profile_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1440,7 +1116,7 @@ function _picocli_metal_profile_suggest() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'-o' '--output' '--name' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1472,6 +1148,146 @@ function _picocli_metal_profile_suggest() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_metal_site_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "set" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_metal_site_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_metal_template_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--templates' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--templates')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `export` subcommand.
+function _picocli_metal_template_export() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "export" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `status` subcommand.
 function _picocli_metal_power_status() {
   # Get completion data
@@ -1479,7 +1295,7 @@ function _picocli_metal_power_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1521,7 +1337,7 @@ function _picocli_metal_power_on() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1563,7 +1379,7 @@ function _picocli_metal_power_off() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1605,7 +1421,7 @@ function _picocli_metal_power_soft() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1647,7 +1463,7 @@ function _picocli_metal_power_cycle() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1689,7 +1505,7 @@ function _picocli_metal_power_reset() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1731,7 +1547,7 @@ function _picocli_metal_boot_pxe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1773,7 +1589,7 @@ function _picocli_metal_boot_disk() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1815,7 +1631,7 @@ function _picocli_metal_boot_bios() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1857,7 +1673,7 @@ function _picocli_metal_boot_cdrom() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1892,14 +1708,14 @@ function _picocli_metal_boot_cdrom() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `set` subcommand.
-function _picocli_metal_site_set() {
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_metal_pool_status() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1917,31 +1733,96 @@ function _picocli_metal_site_set() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "set" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      positionals=$( compgen -f -- "${curr_word}" ) # files
-    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
 }
 
-# Generates completions for the options and subcommands of the `show` subcommand.
-function _picocli_metal_site_show() {
+# Generates completions for the options and subcommands of the `target` subcommand.
+function _picocli_metal_pool_target() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `forecast` subcommand.
+function _picocli_metal_pool_forecast() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--alpha' '--period' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--alpha')
+      return
+      ;;
+    '--period')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `warm` subcommand.
+function _picocli_metal_pool_warm() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--via' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--via')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
+      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -1960,23 +1841,146 @@ function _picocli_metal_site_show() {
 }
 
 # Generates completions for the options and subcommands of the `list` subcommand.
-function _picocli_metal_template_list() {
+function _picocli_metal_host_list() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--templates' '--state'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--state' '--tag'"
+  local S_option_args=("imported" "discovered" "inventoried" "ready" "provisioning" "active" "failed" "quarantined") # --state values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--templates')
+    '--rack')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${S_option_args[@]}" ) )
+      return $?
+      ;;
+    '--tag')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_metal_host_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `remove` subcommand.
+function _picocli_metal_host_remove() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `history` subcommand.
+function _picocli_metal_host_history() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `quarantine` subcommand.
+function _picocli_metal_host_quarantine() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--reason' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reason')
+      return
       ;;
     '--state')
       local IFS=$'\n'
@@ -1995,19 +1999,22 @@ function _picocli_metal_template_list() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `export` subcommand.
-function _picocli_metal_template_export() {
+# Generates completions for the options and subcommands of the `release` subcommand.
+function _picocli_metal_host_release() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--state'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--reason' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--reason')
+      return
+      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -2020,13 +2027,6 @@ function _picocli_metal_template_export() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "export" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      positionals=$( compgen -f -- "${curr_word}" ) # files
-    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -2,8 +2,10 @@ package dev.metal.cli;
 
 import dev.metal.model.BadInputException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -16,15 +18,51 @@ import picocli.CommandLine.ParseResult;
 public final class Cli {
     private Cli() {}
 
+    /** The subcommands, in the order of the pipeline (the order --help lists them in). */
+    static final List<Class<?>> COMMANDS = List.of(
+            ImportCommand.class,
+            DiscoverCommand.class,
+            ScrapeCommand.class,
+            InventoryCommand.class,
+            MatchCommand.class,
+            ProfileCommand.class,
+            SiteCommand.class,
+            RenderCommand.class,
+            TemplateCommand.class,
+            PowerCommand.class,
+            BootCommand.class,
+            ServeCommand.class,
+            ProvisionCommand.class,
+            PoolCommand.class,
+            HostCommand.class,
+            DemoCommand.class,
+            LabCommand.class,
+            CompletionCommand.class);
+
+    /** The whole command tree, for help, completion and the man pages. */
     public static CommandLine create(Context context) {
+        return create(context, null);
+    }
+
+    /**
+     * The command tree for running {@code args}: only the subcommand they name is built,
+     * since building every subcommand's model is most of a start. Without a known
+     * subcommand (help, a typo) the whole tree is built, so help and errors are the same.
+     */
+    static CommandLine create(Context context, String[] args) {
+        String wanted = args == null ? null : subcommandName(args);
         CommandLine cli = new CommandLine(new MetalCommand(context));
+        for (Class<?> command : COMMANDS) {
+            if (wanted == null || wanted.equals(nameOf(command))) cli.addSubcommand(command);
+        }
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Cli::handleError);
         cli.setParameterExceptionHandler(Cli::handleUsageError);
         documentExitCodes(cli);
-        cli.getSubcommands().get("import").getCommandSpec().usageMessage().footer(ImportCommand.columnHelp());
+        CommandLine importer = cli.getSubcommands().get("import");
+        if (importer != null) importer.getCommandSpec().usageMessage().footer(ImportCommand.columnHelp());
         shareStateOption(cli, cli.getCommandSpec().findOption("--state"));
         return cli;
     }
@@ -45,7 +83,27 @@ public final class Cli {
 
     /** Runs metal with these arguments and returns the exit code. */
     public static int run(Context context, String... args) {
-        return create(context).execute(args);
+        return create(context, args).execute(args);
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
+    /** The first word that is not a global option or its value, if it names a subcommand. */
+    private static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--state")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                for (Class<?> command : COMMANDS) {
+                    if (nameOf(command).equals(a)) return a;
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     private static void documentExitCodes(CommandLine cli) {

@@ -19,7 +19,8 @@ public final class CompletionCommand extends BaseCommand {
 
     @Override
     protected Result execute() {
-        String script = script(spec.root().commandLine());
+        // The whole tree, whatever part of it this run built.
+        String script = script(Cli.create(root().context()));
         return new Result() {
             @Override
             public Object json() {

@@ -5,6 +5,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Scripts ask for the version often; it needs no command parser.
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(new VersionProvider().getVersion()[0]);
+            return;
+        }
         quietLibraries(args);
         System.exit(Cli.run(Context.system(), args));
     }

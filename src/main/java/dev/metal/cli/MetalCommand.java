@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** The top of the command tree; its options are inherited by every subcommand. */
+/** The top of the command tree; its options are inherited by every subcommand (listed in {@link Cli}). */
 @Command(name = "metal",
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
@@ -25,26 +25,6 @@ import picocli.CommandLine.ParameterException;
             "  The state file is --state FILE, else $METAL_STATE, else",
             "  $XDG_STATE_HOME/metal/state.json (~/.local/state/metal/state.json).",
             "  The journal of every change is beside it, as FILE.journal (JSON lines)."
-        },
-        subcommands = {
-            ImportCommand.class,
-            DiscoverCommand.class,
-            ScrapeCommand.class,
-            InventoryCommand.class,
-            HostCommand.class,
-            ServeCommand.class,
-            ProvisionCommand.class,
-            PoolCommand.class,
-            MatchCommand.class,
-            ProfileCommand.class,
-            PowerCommand.class,
-            BootCommand.class,
-            SiteCommand.class,
-            RenderCommand.class,
-            TemplateCommand.class,
-            DemoCommand.class,
-            LabCommand.class,
-            CompletionCommand.class,
         })
 public final class MetalCommand implements Runnable {
     final Context context;
