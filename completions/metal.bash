@@ -169,6 +169,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory show" ];    then _picocli_metal_inventory; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory diff" ];    then _picocli_metal_inventory; return $?; fi
@@ -200,6 +202,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host history" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host quarantine" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host release" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab up" ];    then _picocli_metal_lab; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab down" ];    then _picocli_metal_lab; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
@@ -217,69 +221,77 @@ function _complete_metal() {
   local cmds12=(provision)
   local cmds13=(pool)
   local cmds14=(host)
-  local cmds15=(completion)
-  local cmds16=(inventory show)
-  local cmds17=(inventory diff)
-  local cmds18=(profile list)
-  local cmds19=(profile show)
-  local cmds20=(profile check)
-  local cmds21=(profile suggest)
-  local cmds22=(site set)
-  local cmds23=(site show)
-  local cmds24=(template list)
-  local cmds25=(template export)
-  local cmds26=(power status)
-  local cmds27=(power on)
-  local cmds28=(power off)
-  local cmds29=(power soft)
-  local cmds30=(power cycle)
-  local cmds31=(power reset)
-  local cmds32=(boot pxe)
-  local cmds33=(boot disk)
-  local cmds34=(boot bios)
-  local cmds35=(boot cdrom)
-  local cmds36=(pool status)
-  local cmds37=(pool target)
-  local cmds38=(pool forecast)
-  local cmds39=(pool warm)
-  local cmds40=(host list)
-  local cmds41=(host show)
-  local cmds42=(host remove)
-  local cmds43=(host history)
-  local cmds44=(host quarantine)
-  local cmds45=(host release)
+  local cmds15=(demo)
+  local cmds16=(lab)
+  local cmds17=(completion)
+  local cmds18=(inventory show)
+  local cmds19=(inventory diff)
+  local cmds20=(profile list)
+  local cmds21=(profile show)
+  local cmds22=(profile check)
+  local cmds23=(profile suggest)
+  local cmds24=(site set)
+  local cmds25=(site show)
+  local cmds26=(template list)
+  local cmds27=(template export)
+  local cmds28=(power status)
+  local cmds29=(power on)
+  local cmds30=(power off)
+  local cmds31=(power soft)
+  local cmds32=(power cycle)
+  local cmds33=(power reset)
+  local cmds34=(boot pxe)
+  local cmds35=(boot disk)
+  local cmds36=(boot bios)
+  local cmds37=(boot cdrom)
+  local cmds38=(pool status)
+  local cmds39=(pool target)
+  local cmds40=(pool forecast)
+  local cmds41=(pool warm)
+  local cmds42=(host list)
+  local cmds43=(host show)
+  local cmds44=(host remove)
+  local cmds45=(host history)
+  local cmds46=(host quarantine)
+  local cmds47=(host release)
+  local cmds48=(lab up)
+  local cmds49=(lab down)
 
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_inventory_diff; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_inventory_show; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_lab_down; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_lab_up; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_lab; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_demo; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_pool; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_provision; return $?; fi
@@ -306,7 +318,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host completion"
+  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host demo lab completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -375,7 +387,7 @@ function _picocli_metal_discover() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--leases' '--format' '--state'"
+  local arg_opts="'--leases' '--format' '--scheme' '--port' '--state'"
   local F_option_args=("DNSMASQ" "ISC" "KEA") # --format values
 
   type compopt &>/dev/null && compopt +o default
@@ -391,6 +403,12 @@ function _picocli_metal_discover() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${F_option_args[@]}" ) )
       return $?
+      ;;
+    '--scheme')
+      return
+      ;;
+    '--port')
+      return
       ;;
     '--state')
       local IFS=$'\n'
@@ -881,6 +899,75 @@ function _picocli_metal_host() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list show remove history quarantine release"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `demo` subcommand.
+function _picocli_metal_demo() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--dir' '--hosts' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--hosts')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `lab` subcommand.
+function _picocli_metal_lab() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="up down"
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
@@ -2013,6 +2100,105 @@ function _picocli_metal_host_release() {
 
   case ${prev_word} in
     '--reason')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `up` subcommand.
+function _picocli_metal_lab_up() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--ipmi' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--hosts' '--racks' '--latency' '--fault' '--dir' '--boot-server' '--bmc-port' '--ipmi-port' '--install-time' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--hosts')
+      return
+      ;;
+    '--racks')
+      return
+      ;;
+    '--latency')
+      return
+      ;;
+    '--fault')
+      return
+      ;;
+    '--dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--boot-server')
+      return
+      ;;
+    '--bmc-port')
+      return
+      ;;
+    '--ipmi-port')
+      return
+      ;;
+    '--install-time')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `down` subcommand.
+function _picocli_metal_lab_down() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--dir' '--wait' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--wait')
       return
       ;;
     '--state')

@@ -75,6 +75,7 @@ public final class RenderCommand extends BaseCommand {
                 else m.put("written", o.written());
                 m.put("tokensIssued", o.tokensIssued());
                 m.put("failures", o.failures());
+                m.put("skipped", o.skipped());
                 return m;
             }
 
@@ -93,6 +94,9 @@ public final class RenderCommand extends BaseCommand {
                     if (!o.tokensIssued().isEmpty()) {
                         w.printf("issued boot tokens for %d hosts%n", o.tokensIssued().size());
                     }
+                }
+                if (!o.skipped().isEmpty()) {
+                    w.println("skipped (no profile match yet): " + String.join(", ", o.skipped()));
                 }
                 for (String f : o.failures()) w.println("failed: " + f);
             }

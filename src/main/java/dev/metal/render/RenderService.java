@@ -48,7 +48,7 @@ public final class RenderService {
 
     /** The files by target ("" for site-wide DHCP), the files written, and the targets that failed. */
     public record Outcome(Renderer.Kind kind, Map<String, Map<String, String>> files, List<String> written,
-                          List<String> failures, List<String> tokensIssued) {}
+                          List<String> failures, List<String> tokensIssued, List<String> skipped) {}
 
     public Outcome render(Request req) {
         boolean all = req.target() == null;
@@ -66,6 +66,7 @@ public final class RenderService {
             Map<String, Map<String, String>> files = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
             List<String> issued = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
             if (!all) {
                 Host h = tx.host(req.target());
                 if (h == null) {
@@ -88,8 +89,13 @@ public final class RenderService {
                 files.put("", renderer.dhcp(placed, site));
             } else {
                 // Tokens are state changes and go one by one; rendering is pure and uses both cores.
+                // A host's files come from its profile match; --all passes over hosts without one.
                 List<Host> targets = new ArrayList<>();
                 for (Host h : new ArrayList<>(tx.hosts())) {
+                    if (h.match() == null || h.match().profile() == null) {
+                        skipped.add(h.hostname());
+                        continue;
+                    }
                     targets.add(real && req.kind().carriesToken ? ensureToken(tx, h, req.os(), issued) : h);
                 }
                 Map<String, Object> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -108,11 +114,12 @@ public final class RenderService {
                     for (String sw : Renderer.switches(site)) files.put(sw, renderer.renderSwitch(sw, site));
                 }
             }
-            return new Outcome(req.kind(), files, List.of(), failures, issued);
+            return new Outcome(req.kind(), files, List.of(), failures, issued, skipped);
         });
         if (!real) return outcome;
         List<String> written = write(req.outDir(), outcome.files(), all);
-        return new Outcome(outcome.kind(), outcome.files(), written, outcome.failures(), outcome.tokensIssued());
+        return new Outcome(outcome.kind(), outcome.files(), written, outcome.failures(), outcome.tokensIssued(),
+                outcome.skipped());
     }
 
     @SuppressWarnings("unchecked")

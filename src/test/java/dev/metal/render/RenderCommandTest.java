@@ -90,17 +90,26 @@ class RenderCommandTest {
     }
 
     @Test
-    void oneBadHostMakesAllPartial() throws IOException {
+    void allPassesOverUnmatchedHostsAndOneBadHostMakesItPartial() throws IOException {
         new StateStore(state, "t").update(tx -> {
             tx.put(tx.host("r01-s02").withMatch(null), "unmatched");
             return null;
         });
         Path out = dir.resolve("p");
         CliRun run = CliRun.metal(state, "render", "cloud-init", "--all", "--out", out.toString());
-        assertEquals(3, run.exitCode, run.toString());
-        assertTrue(run.out.contains("failed: r01-s02 has no profile match; run 'metal match' first"), run.out);
+        assertEquals(0, run.exitCode, run.toString());
+        assertTrue(run.out.contains("skipped (no profile match yet): r01-s02"), run.out);
         assertTrue(Files.exists(out.resolve("r01-s01/user-data")));
         assertFalse(Files.exists(out.resolve("r01-s02")));
+
+        new StateStore(state, "t").update(tx -> {
+            tx.put(tx.host("r01-s01").withIdentity("r77", 1, tx.host("r01-s01").bmc(), tx.host("r01-s01").mgmtMac(),
+                    null, java.util.List.of()), "moved to a rack the site plan does not know");
+            return null;
+        });
+        CliRun partial = CliRun.metal(state, "render", "cloud-init", "--all", "--out", dir.resolve("q").toString());
+        assertEquals(3, partial.exitCode, partial.toString());
+        assertTrue(partial.out.contains("failed: r01-s01"), partial.out);
         CliRun single = CliRun.metal(state, "render", "preseed", "r01-s02");
         assertEquals(2, single.exitCode);
         assertEquals("metal: r01-s02 has no profile match; run 'metal match' first\n", single.err);
