@@ -1,27 +1,23 @@
 package dev.metal.cli;
 
 import dev.metal.boot.BootServer;
+import dev.metal.lab.DemoKit;
 import dev.metal.lab.Lab;
 import dev.metal.model.BadInputException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,9 +28,6 @@ import picocli.CommandLine.Option;
     "provision, showing each command line, its output and its time. It leaves",
     "DIR/state.json and DIR/rendered to explore with the other commands."})
 public final class DemoCommand extends BaseCommand {
-    private static final String MARKER = ".metal-demo";
-    private static final String RESOURCES = "/dev/metal/lab/demo/";
-    private static final List<String> PROFILES = List.of("lab-1u-compute", "lab-2u-storage");
     private static final List<String> KINDS = List.of("preseed", "ipxe", "networkd", "cloud-init", "dhcp", "frr");
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "metal-demo",
@@ -57,11 +50,11 @@ public final class DemoCommand extends BaseCommand {
         // --json keeps stdout for the result; the walk-through goes to stderr then.
         out = root().json() ? context().err() : context().out();
         Path home = dir.toAbsolutePath().normalize();
-        prepare(home);
+        DemoKit.prepare(home);
         int bootPort = freeOr(8067);
         int bmcPort = freeOr(Lab.DEFAULT_BMC_PORT);
         String bootUrl = "http://127.0.0.1:" + bootPort;
-        writeResources(home, bootUrl);
+        DemoKit.write(home, bootUrl);
 
         // Servers alternate models (odd: 2U storage, even: 1U compute). Server 1 loses a DIMM,
         // so match names it; compute server 2 fails its install, so provision retries elsewhere.
@@ -149,47 +142,6 @@ public final class DemoCommand extends BaseCommand {
     private void footer(int code, long ms) {
         out.printf("   (exit %d, %.2f s)%n", code, ms / 1000.0);
         out.flush();
-    }
-
-    /** Starts the demo folder afresh; refuses a folder that holds anything but an earlier demo. */
-    private static void prepare(Path home) throws IOException {
-        if (Files.isDirectory(home)) {
-            boolean empty;
-            try (Stream<Path> s = Files.list(home)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(home.resolve(MARKER))) {
-                throw new BadInputException(home + " is not empty and not an earlier demo's folder; choose another --dir");
-            }
-            try (Stream<Path> s = Files.walk(home)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                    if (!p.equals(home)) Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(home);
-        // Marked from the start, so a demo that failed half-way can be run again in place.
-        Files.writeString(home.resolve(MARKER), "metal demo\n");
-    }
-
-    /** The site plan and profiles the jar carries, and stand-ins for the kernel and initrd. */
-    private static void writeResources(Path home, String bootUrl) throws IOException {
-        String site = resource("site.yaml").replace("http://127.0.0.1:8067", bootUrl);
-        Files.writeString(home.resolve("site.yaml"), site);
-        Files.createDirectories(home.resolve("profiles"));
-        for (String p : PROFILES) Files.writeString(home.resolve("profiles").resolve(p + ".yaml"), resource("profiles/" + p + ".yaml"));
-        Path files = Files.createDirectories(home.resolve("files").resolve("debian-12"));
-        Files.writeString(files.resolve("linux"), "metal demo: stands in for the Debian 12 installer kernel\n");
-        Files.writeString(files.resolve("initrd.gz"), "metal demo: stands in for the Debian 12 installer initrd\n");
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
-            if (in == null) throw new IllegalStateException("the demo's " + name + " is missing from the jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** {@code port} on 127.0.0.1 when it is free, else any free port (a running 'metal serve' or lab keeps its own). */

@@ -1,0 +1,66 @@
+package dev.metal.lab;
+
+import dev.metal.model.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What 'metal demo' (and a test that provisions the lab) needs beside the lab: a folder
+ * of its own, the site plan and profiles the jar carries, and stand-ins for the kernel
+ * and initrd that the boot server hands the lab machines.
+ */
+public final class DemoKit {
+    private static final String MARKER = ".metal-demo";
+    private static final String RESOURCES = "/dev/metal/lab/demo/";
+    private static final List<String> PROFILES = List.of("lab-1u-compute", "lab-2u-storage");
+
+    private DemoKit() {}
+
+    /** Starts the demo folder afresh; refuses a folder that holds anything but an earlier demo. */
+    public static void prepare(Path home) throws IOException {
+        if (Files.isDirectory(home)) {
+            boolean empty;
+            try (Stream<Path> s = Files.list(home)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(home.resolve(MARKER))) {
+                throw new BadInputException(home + " is not empty and not an earlier demo's folder; choose another --dir");
+            }
+            try (Stream<Path> s = Files.walk(home)) {
+                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                    if (!p.equals(home)) Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(home);
+        // Marked from the start, so a demo that failed half-way can be run again in place.
+        Files.writeString(home.resolve(MARKER), "metal demo\n");
+    }
+
+    /** The site plan and profiles the jar carries, and stand-ins for the kernel and initrd. */
+    public static void write(Path home, String bootUrl) throws IOException {
+        String site = resource("site.yaml").replace("http://127.0.0.1:8067", bootUrl);
+        Files.writeString(home.resolve("site.yaml"), site);
+        Files.createDirectories(home.resolve("profiles"));
+        for (String p : PROFILES) Files.writeString(home.resolve("profiles").resolve(p + ".yaml"), resource("profiles/" + p + ".yaml"));
+        Path files = Files.createDirectories(home.resolve("files").resolve("debian-12"));
+        Files.writeString(files.resolve("linux"), "metal demo: stands in for the Debian 12 installer kernel\n");
+        Files.writeString(files.resolve("initrd.gz"), "metal demo: stands in for the Debian 12 installer initrd\n");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = DemoKit.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) throw new IllegalStateException("the demo's " + name + " is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
