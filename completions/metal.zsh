@@ -1382,12 +1382,15 @@ function _picocli_metal_power_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1424,12 +1427,15 @@ function _picocli_metal_power_on() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1466,12 +1472,15 @@ function _picocli_metal_power_off() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1508,12 +1517,15 @@ function _picocli_metal_power_soft() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1550,12 +1562,15 @@ function _picocli_metal_power_cycle() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1592,12 +1607,15 @@ function _picocli_metal_power_reset() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1634,12 +1652,15 @@ function _picocli_metal_boot_pxe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1676,12 +1697,15 @@ function _picocli_metal_boot_disk() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1718,12 +1742,15 @@ function _picocli_metal_boot_bios() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;
@@ -1760,12 +1787,15 @@ function _picocli_metal_boot_cdrom() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--via' '--parallel' '--interval' '--wait' '--state'"
+  local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--via')
       return
       ;;

@@ -9,7 +9,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "boot", description = {"Set the device hosts boot from next (or always, with --persistent).",
     "Each override is read back. Hosts in state active are refused unless --force."},
@@ -17,8 +16,8 @@ import picocli.CommandLine.Parameters;
 public final class BootCommand {
 
     abstract static class Device extends BaseCommand {
-        @Parameters(paramLabel = "HOST", arity = "1..*", description = "Host names.")
-        List<String> hosts;
+        @Mixin
+        HostSelection selection;
 
         @Option(names = "--persistent", description = "Every boot from now on, not only the next one.")
         boolean persistent;
@@ -36,7 +35,7 @@ public final class BootCommand {
             PowerService service = new PowerService(store(), Wiring.connector.get(),
                     options.settings());
             return new PowerCommand.OutcomeResult(
-                    service.boot(hosts, new BootOverride(device(), persistent, uefi)), true);
+                    service.boot(selection.resolve(store().load()), new BootOverride(device(), persistent, uefi)), true);
         }
     }
 

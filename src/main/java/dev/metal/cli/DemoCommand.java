@@ -54,20 +54,21 @@ public final class DemoCommand extends BaseCommand {
         int bootPort = freeOr(8067);
         int bmcPort = freeOr(Lab.DEFAULT_BMC_PORT);
         String bootUrl = "http://127.0.0.1:" + bootPort;
-        DemoKit.write(home, bootUrl);
+        // The lab writes the site plan, profiles and boot images for its fleet beside its rack CSV.
+        Path labDir = home.resolve("lab");
 
         // Servers alternate models (odd: 2U storage, even: 1U compute). Server 1 loses a DIMM,
         // so match names it; compute server 2 fails its install, so provision retries elsewhere.
         int compute = hosts / 2;
         int count = Math.min(2, compute - 1);
         List<String> faults = List.of("1:missing-dimm", "2:install-fails");
-        Lab.Options options = LabCommand.options(hosts, 2, 0, faults, home.resolve("lab"), false, bootUrl, bmcPort,
+        Lab.Options options = LabCommand.options(hosts, 2, 0, faults, labDir, false, bootUrl, bmcPort,
                 Lab.DEFAULT_IPMI_PORT, Duration.ofSeconds(2));
         List<Step> steps = new ArrayList<>();
         long begin = System.nanoTime();
         header("Bring up the lab: " + hosts + " emulated servers with Redfish BMCs");
         String labLine = "metal lab up --hosts " + hosts + " --racks 2 --fault 1:missing-dimm --fault 2:install-fails"
-                + " --dir " + home.resolve("lab") + (bmcPort != Lab.DEFAULT_BMC_PORT ? " --bmc-port " + bmcPort : "")
+                + " --dir " + labDir + (bmcPort != Lab.DEFAULT_BMC_PORT ? " --bmc-port " + bmcPort : "")
                 + (bootPort != 8067 ? " --boot-server " + bootUrl : "") + " --install-time 2s";
         out.println("$ " + labLine);
         long t = System.nanoTime();
@@ -81,17 +82,16 @@ public final class DemoCommand extends BaseCommand {
             footer(0, ms);
             steps.add(new Step("lab up", labLine, 0, ms));
 
-            String labDir = home.resolve("lab").toString();
             run(steps, "Import the rack CSV the lab wrote (no BMC addresses yet)", Set.of(0),
-                    "import", labDir + "/rack.csv");
+                    "import", labDir.resolve("rack.csv").toString());
             run(steps, "Discover each BMC's address from the DHCP leases, by BMC MAC", Set.of(0),
-                    "discover", "--leases", labDir + "/dnsmasq.leases", "--port", Integer.toString(bmcPort));
+                    "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(), "--port", Integer.toString(bmcPort));
             run(steps, "Scrape every BMC over Redfish (HTTPS; certificates pinned on first use)", Set.of(0),
                     "scrape", "--all");
-            run(steps, "Match inventories against the hardware profiles in " + home.resolve("profiles")
-                    + " (exit 3 expected: one server misses a DIMM)", Set.of(0, 3), "match", "--all");
+            run(steps, "Match inventories against the hardware profiles in " + labDir.resolve("profiles")
+                    + " (exit 3 expected: one server misses a DIMM)", Set.of(0, 3), "match", "--all", "--profiles", labDir.resolve("profiles").toString());
             run(steps, "Load the site plan: rack networks, BGP numbers, boot server, OS catalog", Set.of(0),
-                    "site", "set", home.resolve("site.yaml").toString());
+                    "site", "set", labDir.resolve("site.yaml").toString());
             for (String kind : KINDS) {
                 run(steps, "Render " + kind + " for every host" + (kind.equals("preseed")
                         ? " (here and below, the host that matched no profile is passed over)" : ""),
@@ -101,7 +101,7 @@ public final class DemoCommand extends BaseCommand {
             run(steps, "Provision " + count + " compute hosts: PXE boot over Redfish, install, phone home"
                     + " (one install fails: that host is quarantined and another takes its place)", Set.of(0),
                     "provision", "--profile", "lab-1u-compute", "--count", Integer.toString(count), "--os", "debian-12",
-                    "--listen", "127.0.0.1:" + bootPort, "--files", home.resolve("files").toString(),
+                    "--listen", "127.0.0.1:" + bootPort, "--files", labDir.resolve("files").toString(),
                     "--timeout", "10s");
             run(steps, "Where every host stands now", Set.of(0), "host", "list");
         }
@@ -190,7 +190,7 @@ public final class DemoCommand extends BaseCommand {
             out.println("  " + metal + " host show lab-r1-n02");
             out.println("  " + metal + " host history lab-r1-n02");
             out.println("  " + metal + " inventory show lab-r1-n01");
-            out.println("  " + metal + " match lab-r1-n01 --profiles " + home.resolve("profiles"));
+            out.println("  " + metal + " match lab-r1-n01 --profiles " + home.resolve("lab").resolve("profiles"));
             out.println("  ls " + home.resolve("rendered"));
             out.println("Run a lab of your own: metal lab up --dir ./metal-lab (then follow what it prints).");
         }

@@ -33,7 +33,7 @@ public final class HostCommand {
         m.put("mgmt_mac", h.mgmtMac());
         m.put("serial", h.serial());
         m.put("tags", h.tags());
-        m.put("profile", h.match() == null ? null : h.match().profile());
+        m.put("profile", h.profile());
         return m;
     }
 
@@ -75,7 +75,7 @@ public final class HostCommand {
                     Table t = new Table("HOSTNAME", "RACK", "U", "STATE", "BMC MAC", "BMC ADDRESS", "PROFILE");
                     for (Host h : hosts) {
                         t.row(h.hostname(), h.rack(), h.u(), h.state(), h.bmc().mac(), h.bmc().address(),
-                                h.match() == null ? null : h.match().profile());
+                                h.profile());
                     }
                     t.print(out);
                 }
@@ -110,8 +110,7 @@ public final class HostCommand {
                     out.printf("serial:       %s%n", h.serial() == null ? "-" : h.serial());
                     out.printf("tags:         %s%n", h.tags().isEmpty() ? "-" : String.join(" ", h.tags()));
                     out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
-                    out.printf("profile:      %s%n", h.match() == null || h.match().profile() == null ? "-"
-                            : h.match().profile());
+                    out.printf("profile:      %s%n", h.profile() == null ? "-" : h.profile());
                     printMatch(out, h.match());
                     if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
                 }
@@ -240,7 +239,7 @@ public final class HostCommand {
                 if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
                     throw new BadInputException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
                 }
-                HostState target = host.match() != null ? HostState.READY
+                HostState target = host.profile() != null ? HostState.READY
                         : host.inventory() != null ? HostState.INVENTORIED
                         : host.bmc() != null && host.bmc().address() != null ? HostState.DISCOVERED
                         : HostState.IMPORTED;

@@ -30,7 +30,8 @@ public final class LabCommand {
 
     @Command(name = "up", description = {"Start the lab in the foreground until interrupted (Ctrl-C, SIGTERM).",
         "It writes DIR/rack.csv, DIR/dnsmasq.leases (BMC MAC -> 127.77.R.N),",
-        "DIR/bmc-password and DIR/lab.pid, prints the commands to run against it,",
+        "DIR/bmc-password, DIR/lab.pid, and a site plan, profiles and boot images for",
+        "the fleet (DIR/site.yaml, DIR/profiles, DIR/files), prints the commands to run against it,",
         "and a line 'ready' once every BMC answers.",
         "Faults (--fault N:KIND, N from 1): missing-dimm, nic-wrong-slot, dead-disk,",
         "bmc-timeout, no-phone-home, install-fails."})
@@ -127,7 +128,11 @@ public final class LabCommand {
             out.println("  " + state + " import " + dir.resolve("rack.csv"));
             out.println("  " + state + " discover --leases " + dir.resolve("dnsmasq.leases") + " --port " + o.bmcPort());
             out.println("  " + state + " scrape --all");
-            out.println("  " + state + " match --all --profiles PROFILES-DIR");
+            out.println("  " + state + " match --all --profiles " + dir.resolve("profiles"));
+            out.println("  " + state + " site set " + dir.resolve("site.yaml"));
+            out.println("  " + state + " provision --profile lab-1u-compute --count 2 --os debian-12 --files "
+                    + dir.resolve("files") + (o.bootServer().getPort() == 8067 ? "" : " --listen "
+                    + o.bootServer().getHost() + ":" + o.bootServer().getPort()));
             out.println("Stop it with Ctrl-C or 'metal lab down --dir " + o.dir() + "'.");
         }
     }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "power", description = {"Read or change hosts' power through their BMCs.",
     "Each change is read back until two reads agree. cycle and reset power on a host that is off.",
@@ -21,8 +20,8 @@ import picocli.CommandLine.Parameters;
 public final class PowerCommand {
 
     abstract static class Action extends BaseCommand {
-        @Parameters(paramLabel = "HOST", arity = "1..*", description = "Host names.")
-        List<String> hosts;
+        @Mixin
+        HostSelection selection;
 
         @Mixin
         BmcOptions options;
@@ -33,7 +32,7 @@ public final class PowerCommand {
         protected Result execute() {
             PowerService service = new PowerService(store(), Wiring.connector.get(),
                     options.settings());
-            return new OutcomeResult(service.power(hosts, action()), false);
+            return new OutcomeResult(service.power(selection.resolve(store().load()), action()), false);
         }
     }
 

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "provision", description = {
-    "Install an OS on ready hosts: the ones named, or --count hosts of",
-    "--profile spread across racks.",
+    "Install an OS on ready hosts, from PXE boot to active.",
+    "Provisions the hosts named, or --count hosts of --profile spread across racks.",
     "Per host: provisioning, boot PXE once, power cycle (on if off), serve",
     "iPXE and configs, wait for the phone-home, boot from disk, active.",
     "A host that fails (BMC error, timeout, failed install) is quarantined",

@@ -413,6 +413,8 @@ public final class Lab implements AutoCloseable {
         }
         writeAtomically(dir.resolve("rack.csv"), csv.toString());
         writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
+        // The site plan, profiles and boot images the rest of the pipeline needs for this fleet.
+        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""));
         writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
     }
 

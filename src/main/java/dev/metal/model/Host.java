@@ -64,6 +64,11 @@ public record Host(String hostname, String rack, int u, Bmc bmc, String mgmtMac,
                 inventory, previousInventory, match, addresses, newProvisioning);
     }
 
+    /** The profile this host matched, or null (not matched yet, or the match failed). */
+    public String profile() {
+        return match == null ? null : match.profile();
+    }
+
     public boolean hasTag(String tag) {
         return tags.contains(tag);
     }

@@ -23,7 +23,7 @@ public final class Placement {
 
     /** True when {@code h} is ready and matched {@code profile}. */
     public static boolean eligible(Host h, String profile) {
-        return h.state() == HostState.READY && h.match() != null && profile.equals(h.match().profile());
+        return h.state() == HostState.READY && profile.equals(h.profile());
     }
 
     /**
@@ -39,7 +39,7 @@ public final class Placement {
             String rack = rackOf(h);
             if (eligible(h, profile)) free.computeIfAbsent(rack, r -> new ArrayList<>()).add(h);
             boolean serving = (h.state() == HostState.ACTIVE || h.state() == HostState.PROVISIONING)
-                    && h.match() != null && profile.equals(h.match().profile());
+                    && profile.equals(h.profile());
             if (serving) inService.merge(rack, 1, Integer::sum);
         }
         for (List<Host> l : free.values()) {

@@ -32,12 +32,12 @@ public final class PoolService {
 
     public static List<Status> status(State state) {
         TreeSet<String> profiles = new TreeSet<>(state.poolTargets().keySet());
-        for (Host h : state.hosts().values()) if (h.match() != null) profiles.add(h.match().profile());
+        for (Host h : state.hosts().values()) if (h.profile() != null) profiles.add(h.profile());
         List<Status> out = new ArrayList<>();
         for (String profile : profiles) {
             int[] n = new int[HostState.values().length];
             for (Host h : state.hosts().values()) {
-                if (h.match() != null && profile.equals(h.match().profile())) n[h.state().ordinal()]++;
+                if (profile.equals(h.profile())) n[h.state().ordinal()]++;
             }
             int target = state.poolTargets().getOrDefault(profile, 0);
             int ready = n[HostState.READY.ordinal()];
@@ -136,7 +136,7 @@ public final class PoolService {
     }
 
     private static Warmed warmOne(StateStore store, BmcConnector connector, Protocol protocol, Host h) {
-        String profile = h.match().profile();
+        String profile = h.profile();
         String problem;
         try (BmcSession bmc = connector.open(h, protocol)) {
             PowerState before = bmc.powerState();

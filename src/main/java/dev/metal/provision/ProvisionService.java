@@ -219,7 +219,7 @@ public final class ProvisionService {
                 attempts.add(new ProvisionReport.Attempt(hostname, rack, quarantined ? "quarantined" : "left",
                         f.getMessage()));
             }
-            String profile = host == null || host.match() == null ? null : host.match().profile();
+            String profile = host == null ? null : host.profile();
             if (attempt >= lastAttempt || profile == null) break;
             String next = claimReplacement(start.requestId(), profile, attempt + 1, start.slot(), hostname);
             if (next == null) {
@@ -282,7 +282,7 @@ public final class ProvisionService {
         Host claimed = h.moveTo(HostState.PROVISIONING, "provision " + requestId, tx.now()).withProvisioning(p);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("request", requestId);
-        detail.put("profile", h.match() == null ? null : h.match().profile());
+        detail.put("profile", h.profile());
         detail.put("os", options.os());
         detail.put("slot", slot);
         detail.put("attempt", attempt);

@@ -92,7 +92,7 @@ public final class RenderService {
                 // A host's files come from its profile match; --all passes over hosts without one.
                 List<Host> targets = new ArrayList<>();
                 for (Host h : new ArrayList<>(tx.hosts())) {
-                    if (h.match() == null || h.match().profile() == null) {
+                    if (h.profile() == null) {
                         skipped.add(h.hostname());
                         continue;
                     }

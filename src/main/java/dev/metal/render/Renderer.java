@@ -383,7 +383,7 @@ public final class Renderer {
 
     private static ProfileMatch requireMatch(Host host) {
         // A failed match is kept (with what was missing) but names no profile.
-        if (host.match() == null || host.match().profile() == null) {
+        if (host.profile() == null) {
             throw new BadInputException(host.hostname() + " has no profile match; run 'metal match' first");
         }
         return host.match();

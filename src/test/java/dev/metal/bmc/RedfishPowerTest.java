@@ -100,6 +100,13 @@ class RedfishPowerTest {
         JsonNode off = result(CliRun.metal(state, "power", "off", "rf1", "--json"));
         assertEquals("REDFISH", off.get("protocol").asText().toUpperCase());
         assertEquals("Off", power());
+        assertEquals("OFF", result(CliRun.metal(state, "power", "status", "--all", "--json")).get("power").asText()
+                .toUpperCase(), "--all names every host");
+        assertEquals("OFF", result(CliRun.metal(state, "power", "status", "--rack", "r1", "--json")).get("power")
+                .asText().toUpperCase());
+        CliRun none = CliRun.metal(state, "power", "status");
+        assertEquals(2, none.exitCode, none.toString());
+        assertTrue(none.err.contains("name the hosts, or give --all or --rack R"), none.err);
     }
 
     @Test
