@@ -36,9 +36,9 @@ SH
 chmod +x "$work/ipmitool-all.sh"
 echo "== $count simulated BMCs (ipmi_sim) on 127.0.0.1, $(nproc) cores"
 hyperfine --warmup 1 --runs "$runs" -N \
-    -n "metal power status, 1 host" "$metal power status b00" \
+    -n "metal power status, 1 host" "$metal power status --via ipmi b00" \
     -n "ipmitool power status, 1 host" "ipmitool -I lanplus -H 127.0.0.1 -p $first -U admin -P secret -C 3 chassis power status" \
-    -n "metal power status, $count hosts, --parallel $count" "$metal power status --parallel $count $hosts" \
+    -n "metal power status, $count hosts, --parallel $count" "$metal power status --via ipmi --parallel $count $hosts" \
     -n "ipmitool power status, $count hosts, one after another" "$work/ipmitool-all.sh"
 # Without -C 3 ipmitool first asks for the cipher suites, which ipmi_sim never answers.
 echo "== ipmitool without -C (waits for Get Channel Cipher Suites), 1 host, 1 run"

@@ -2,6 +2,7 @@ package dev.metal.bmc;
 
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
+import dev.metal.model.Parallel;
 import dev.metal.model.HostState;
 import dev.metal.model.Log;
 import dev.metal.state.State;
@@ -13,10 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -100,25 +97,7 @@ public final class PowerService {
         }
         if (!unknown.isEmpty()) throw new BadInputException(unknown);
         if (hosts.isEmpty()) return List.of();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallel(), hosts.size()), r -> {
-            Thread t = new Thread(r, "bmc");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Host h : hosts) futures.add(pool.submit(() -> work.apply(h)));
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Future<Outcome> f : futures) outcomes.add(f.get());
-            return outcomes;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        return Parallel.map(hosts, settings.parallel(), "bmc", work);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.metal.cli;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Provisioning;
+import dev.metal.provision.PoolService;
 import dev.metal.model.ProfileMatch;
 import dev.metal.state.JournalEntry;
 import dev.metal.state.State;
@@ -189,14 +189,6 @@ public final class HostCommand {
         }
     }
 
-    /** Ends a provisioning in progress: its boot token stops working. */
-    static Host withoutToken(Host h) {
-        Provisioning p = h.provisioning();
-        if (p == null || p.token() == null) return h;
-        return h.withProvisioning(new Provisioning(p.requestId(), p.os(), null, p.startedAt(), p.phonedHomeAt(),
-                p.attempt(), p.sshKeys()));
-    }
-
     @Command(name = "quarantine", description = {"Take a host out of use with a reason: nothing provisions it",
         "until 'host release'. A provisioning in progress on it fails and its boot token stops working."})
     static final class Quarantine extends BaseCommand {
@@ -208,16 +200,7 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            Host h = store().update(tx -> {
-                Host host = tx.host(hostname);
-                if (host == null) throw new BadInputException("unknown host " + hostname);
-                if (!host.state().canMoveTo(HostState.QUARANTINED)) {
-                    throw new BadInputException(hostname + " is already " + host.state());
-                }
-                Host q = withoutToken(host.moveTo(HostState.QUARANTINED, reason, tx.now()));
-                tx.put(q, "quarantined", Map.of("reason", reason, "from", host.state().label()));
-                return q;
-            });
+            Host h = PoolService.quarantine(store(), hostname, reason);
             return Results.message("quarantined " + hostname + ": " + reason, summary(h));
         }
     }
@@ -233,23 +216,7 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            Host h = store().update(tx -> {
-                Host host = tx.host(hostname);
-                if (host == null) throw new BadInputException("unknown host " + hostname);
-                if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
-                    throw new BadInputException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
-                }
-                HostState target = host.profile() != null ? HostState.READY
-                        : host.inventory() != null ? HostState.INVENTORIED
-                        : host.bmc() != null && host.bmc().address() != null ? HostState.DISCOVERED
-                        : HostState.IMPORTED;
-                if (!host.state().canMoveTo(target)) {
-                    throw new BadInputException(hostname + " is " + host.state() + " and cannot go to " + target);
-                }
-                Host r = withoutToken(host.moveTo(target, reason, tx.now()));
-                tx.put(r, "released", Map.of("reason", reason, "to", target.label()));
-                return r;
-            });
+            Host h = PoolService.release(store(), hostname, reason);
             return Results.message("released " + hostname + " (now " + h.state() + "): " + reason, summary(h));
         }
     }

@@ -12,12 +12,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.metal.model.BadInputException;
+import dev.metal.model.UserFiles;
 import dev.metal.model.Profile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,14 +49,7 @@ public final class ProfileFiles {
 
     /** Reads and checks one profile file; the name defaults to the file name without .yaml. */
     public static Loaded load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
-        }
+        String text = UserFiles.readText(file);
         return new Loaded(parse(text, file.toString(), stem(file)), file);
     }
 

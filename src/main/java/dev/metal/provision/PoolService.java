@@ -5,8 +5,11 @@ import dev.metal.bmc.BmcSession;
 import dev.metal.bmc.PowerAction;
 import dev.metal.bmc.PowerState;
 import dev.metal.bmc.Protocol;
+import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
+import dev.metal.model.Parallel;
+import dev.metal.model.Provisioning;
 import dev.metal.state.JournalEntry;
 import dev.metal.state.State;
 import dev.metal.state.StateStore;
@@ -18,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** The pool of ready hosts per profile: how it stands, what demand to expect, and keeping it warm. */
 public final class PoolService {
@@ -118,21 +117,7 @@ public final class PoolService {
                     .limit(t.getValue())
                     .forEach(hosts::add);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, hosts.size())));
-        try {
-            List<Future<Warmed>> futures = new ArrayList<>();
-            for (Host h : hosts) futures.add(pool.submit(() -> warmOne(store, connector, protocol, h)));
-            List<Warmed> out = new ArrayList<>();
-            for (Future<Warmed> f : futures) out.add(f.get());
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        return Parallel.map(hosts, 16, "pool-warm", h -> warmOne(store, connector, protocol, h));
     }
 
     private static Warmed warmOne(StateStore store, BmcConnector connector, Protocol protocol, Host h) {
@@ -163,5 +148,51 @@ public final class PoolService {
             return true;
         });
         return new Warmed(h.hostname(), profile, quarantined ? "quarantined" : "failed", problem);
+    }
+
+    /** Takes a host out of use: nothing provisions it until {@link #release}; its boot token stops working. */
+    public static Host quarantine(StateStore store, String hostname, String reason) {
+        return store.update(tx -> {
+            Host host = tx.host(hostname);
+            if (host == null) throw new BadInputException("unknown host " + hostname);
+            if (!host.state().canMoveTo(HostState.QUARANTINED)) {
+                throw new BadInputException(hostname + " is already " + host.state());
+            }
+            Host q = withoutToken(host.moveTo(HostState.QUARANTINED, reason, tx.now()));
+            tx.put(q, "quarantined", Map.of("reason", reason, "from", host.state().label()));
+            return q;
+        });
+    }
+
+    /**
+     * Puts a quarantined (or active) host back in use, in the furthest state its data
+     * supports: ready when it matched a profile, else inventoried, discovered or imported.
+     */
+    public static Host release(StateStore store, String hostname, String reason) {
+        return store.update(tx -> {
+            Host host = tx.host(hostname);
+            if (host == null) throw new BadInputException("unknown host " + hostname);
+            if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
+                throw new BadInputException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
+            }
+            HostState target = host.profile() != null ? HostState.READY
+                    : host.inventory() != null ? HostState.INVENTORIED
+                    : host.bmc() != null && host.bmc().address() != null ? HostState.DISCOVERED
+                    : HostState.IMPORTED;
+            if (!host.state().canMoveTo(target)) {
+                throw new BadInputException(hostname + " is " + host.state() + " and cannot go to " + target);
+            }
+            Host r = withoutToken(host.moveTo(target, reason, tx.now()));
+            tx.put(r, "released", Map.of("reason", reason, "to", target.label()));
+            return r;
+        });
+    }
+
+    /** Ends a provisioning in progress: its boot token stops working. */
+    private static Host withoutToken(Host h) {
+        Provisioning p = h.provisioning();
+        if (p == null || p.token() == null) return h;
+        return h.withProvisioning(new Provisioning(p.requestId(), p.os(), null, p.startedAt(), p.phonedHomeAt(),
+                p.attempt(), p.sshKeys()));
     }
 }

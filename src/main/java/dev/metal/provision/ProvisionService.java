@@ -10,6 +10,7 @@ import dev.metal.bmc.Protocol;
 import dev.metal.boot.BootTokens;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
+import dev.metal.model.Parallel;
 import dev.metal.model.HostState;
 import dev.metal.model.Log;
 import dev.metal.model.Provisioning;
@@ -26,9 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -165,25 +163,12 @@ public final class ProvisionService {
         if (starts.isEmpty()) return new ProvisionReport(requests, List.of(), false, List.of());
         try (PhoneHomeWatch watch = new PhoneHomeWatch(store)) {
             if (hook != null) hook.subscribe(watch::wake);
-            int threads = Math.max(1, Math.min(starts.size(), options.parallel()));
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "metal-provision");
-                t.setDaemon(true);
-                return t;
-            });
             try {
-                List<Future<ProvisionReport.Slot>> futures = new ArrayList<>();
-                for (Start s : starts) futures.add(pool.submit(() -> runSlot(s, watch)));
-                List<ProvisionReport.Slot> slots = new ArrayList<>();
-                for (Future<ProvisionReport.Slot> f : futures) slots.add(f.get());
+                List<ProvisionReport.Slot> slots = Parallel.map(starts, options.parallel(), "metal-provision",
+                        s -> runSlot(s, watch));
                 return new ProvisionReport(requests, slots, false, List.of());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (Parallel.Interrupted e) {
                 throw new IllegalStateException("interrupted; continue with 'metal provision --resume'");
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("provision failed: " + e.getCause().getMessage(), e.getCause());
-            } finally {
-                pool.shutdownNow();
             }
         }
     }

@@ -1,14 +1,12 @@
 package dev.metal.render;
 
 import dev.metal.model.BadInputException;
+import dev.metal.model.UserFiles;
 import dev.metal.model.Site;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,14 +25,7 @@ public final class SitePlans {
     static final Set<String> ROLES = Set.of("public", "mgmt");
 
     public static Site read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
-        }
+        String text = UserFiles.readText(file);
         return parse(new StringReader(text), file.toString());
     }
 

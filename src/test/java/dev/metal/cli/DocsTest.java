@@ -67,7 +67,10 @@ class DocsTest {
         CommandLine root = Cli.create(Context.system());
         String script = CompletionCommand.script(root);
         files.put("completions/metal.bash", script);
-        files.put("completions/metal.zsh", script);
+        // zsh completes with the same script, through its bash completion emulation.
+        files.put("completions/metal.zsh", "# zsh completion for metal: loads metal.bash beside this file, which turns on\n"
+                + "# zsh's bash completion emulation itself. Use: source /path/to/completions/metal.zsh\n"
+                + "source \"${${(%):-%x}:A:h}/metal.bash\"\n");
         List<CommandLine> commands = new ArrayList<>();
         collect(root, commands);
         try (Asciidoctor asciidoctor = Asciidoctor.Factory.create()) {
