@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 /**
  * Scrape benchmarks, run on demand (src/bench/run.sh), printing figures:
  *   lenovo  - one lenovo-sr650-xcc with its recorded per-resource latencies: metal scrape vs python3-sushy
- *   fleet N - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
+ *   fleet N [P...] - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
+ *                    at --parallel P (default: N, then 32)
  */
 public final class ScrapeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +37,8 @@ public final class ScrapeBench {
             Thread.sleep(Long.MAX_VALUE);
         }
         if (which.equals("lenovo")) lenovo(project, mockups, metal);
-        else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500,
+                args.length > 2 ? List.of(args).subList(2, args.length) : null);
         System.exit(0);
     }
 
@@ -88,7 +90,8 @@ public final class ScrapeBench {
         }
     }
 
-    static void fleet(Path mockups, Path metal, int n) throws Exception {
+    /** Runs scrape --all at each --parallel given (default: N, then 32). */
+    static void fleet(Path mockups, Path metal, int n, List<String> parallels) throws Exception {
         // One tree shared by every BMC: generated-hardware stand-in with $expand in the service root.
         Map<String, ObjectNode> tree = RedfishEmulator.readMockup(mockups.resolve("dmtf-public-localstorage"));
         ExecutorService shared = Executors.newCachedThreadPool(r -> {
@@ -106,12 +109,15 @@ public final class ScrapeBench {
             Path state = dir.resolve("state.json");
             csv(dir, fleet.stream().map(RedfishEmulator::address).toList());
             run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
-            for (String parallel : new String[] {String.valueOf(n), "32"}) {
+            for (String parallel : parallels != null ? parallels : List.of(String.valueOf(n), "32")) {
                 fleet.forEach(RedfishEmulator::resetCounters);
+                fleet.forEach(RedfishEmulator::recordRequests);
+                double[] cpu0 = cpu();
                 long t0 = System.nanoTime();
                 String out = run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "--all",
                         "--parallel", parallel);
                 double sec = (System.nanoTime() - t0) / 1e9;
+                double[] cpu1 = cpu();
                 JsonNode res = JSON.readTree(out);
                 int depth = 0;
                 long maxRequests = 0;
@@ -130,6 +136,24 @@ public final class ScrapeBench {
                 System.out.printf("  wall %.2f s (in-process %.2f s); lower bound %.1f s = (walk depth %d + login"
                         + " + logout) x 100 ms; ratio %.1fx%n", sec, res.path("millis").asLong() / 1000.0, bound, depth,
                         sec / bound);
+                // Read twice: the same request again (a retry), or alone and inside an expanded answer.
+                Map<String, Integer> twice = new java.util.TreeMap<>();
+                for (RedfishEmulator e : fleet) {
+                    List<String> log = e.recordedRequests();
+                    List<String> expanded = log.stream().filter(r -> r.contains("$expand"))
+                            .map(r -> r.replaceAll("\\?.*", "").toLowerCase() + "/").toList();
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    for (String r : log) {
+                        String path = r.replaceAll("\\?.*", "").toLowerCase();
+                        if (!seen.add(r) || expanded.stream().anyMatch(path::startsWith)) {
+                            twice.merge(path.replaceAll("/[^/]+$", "/*"), 1, Integer::sum);
+                        }
+                    }
+                }
+                System.out.printf("  read twice (again, or alone and expanded): %d %s%n",
+                        twice.values().stream().mapToInt(Integer::intValue).sum(), twice.isEmpty() ? "" : twice);
+                System.out.printf("  cpu: metal %.2f s, emulated fleet %.2f s (both on the same cores)%n",
+                        cpu1[1] - cpu0[1], cpu1[0] - cpu0[0]);
             }
         } finally {
             fleet.forEach(RedfishEmulator::close);
@@ -146,9 +170,25 @@ public final class ScrapeBench {
         Files.writeString(dir.resolve("rack.csv"), b.toString());
     }
 
+    /**
+     * CPU seconds of this process (the emulators) and of the children it waited for (metal), from
+     * /proc/self/stat: utime+stime and cutime+cstime, in clock ticks of 1/100 s.
+     */
+    private static double[] cpu() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // Fields after the name, counted from 3 (state): utime is 14, stime 15, cutime 16, cstime 17.
+        double self = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        double children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+        return new double[] {self, children};
+    }
+
     private static String run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // For profiling metal itself, e.g. METAL_BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/m.jfr
+        String opts = System.getenv("METAL_BENCH_JAVA_OPTS");
+        if (opts != null && cmd[0].endsWith("metal")) pb.environment().put("JAVA_TOOL_OPTIONS", opts);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         int code = p.waitFor();
         if (code != 0 && code != 3) throw new IllegalStateException(String.join(" ", cmd) + " exited " + code + ": " + out);

@@ -77,6 +77,14 @@ public final class RedfishEmulator implements AutoCloseable {
     /** Resources by normalized URI (lower case, no trailing slash); replaced whole, never changed in place. */
     private final Map<String, ObjectNode> resources;
     private final Map<String, Long> latencyByUri;
+    /**
+     * Serialized answers by path and query, from the tree as it was at {@link #version}: a
+     * fleet asks every BMC the same questions, and expanding and writing a big tree per request
+     * cost more CPU than the client scraping it.
+     */
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    /** Bumped after every change to the tree; answers from an older version are made again. */
+    private final AtomicLong version = new AtomicLong();
     private final String user;
     private final String password;
     private final Map<String, String> sessions = new ConcurrentHashMap<>();
@@ -258,10 +266,12 @@ public final class RedfishEmulator implements AutoCloseable {
     /** Adds or replaces a resource. */
     public void put(String uri, ObjectNode node) {
         resources.put(key(uri), node.deepCopy());
+        version.incrementAndGet();
     }
 
     public void remove(String uri) {
         resources.remove(key(uri));
+        version.incrementAndGet();
     }
 
     @Override
@@ -407,21 +417,30 @@ public final class RedfishEmulator implements AutoCloseable {
             send(ex, 200, coll);
             return;
         }
-        ObjectNode node = resources.get(key);
-        if (node == null) {
-            send(ex, 404, error("Base.1.0.ResourceMissingAtURI", "no resource at " + ex.getRequestURI().getPath()));
-            return;
-        }
-        JsonNode out = node;
-        Expand expand = Expand.parse(ex.getRequestURI().getRawQuery());
-        if (expand != null && refuseExpand) {
+        String query = ex.getRequestURI().getRawQuery();
+        Expand expand = Expand.parse(query);
+        if (expand != null && refuseExpand && resources.containsKey(key)) {
             send(ex, 400, error("Base.1.0.QueryNotSupported", "$expand is not supported"));
             return;
         }
-        if (expand != null && expandSupported()) out = expand(node, expand.levels, expand);
-        ex.getResponseHeaders().set("ETag", etag(node));
-        send(ex, 200, out);
+        String cacheKey = expand == null ? key : key + "?" + query;
+        Answer answer = answers.get(cacheKey);
+        if (answer == null || answer.version != version.get()) {
+            long v = version.get();
+            ObjectNode node = resources.get(key);
+            if (node == null) {
+                send(ex, 404, error("Base.1.0.ResourceMissingAtURI", "no resource at " + ex.getRequestURI().getPath()));
+                return;
+            }
+            JsonNode out = expand != null && expandSupported() ? expand(node, expand.levels, expand) : node;
+            answer = new Answer(v, JSON.writeValueAsBytes(out), etag(node));
+            answers.put(cacheKey, answer);
+        }
+        ex.getResponseHeaders().set("ETag", answer.etag);
+        sendRaw(ex, 200, answer.body);
     }
+
+    private record Answer(long version, byte[] body, String etag) {}
 
     private void delete(HttpExchange ex, String key) throws IOException {
         if (key.startsWith(SESSIONS + "/")) {
@@ -473,6 +492,7 @@ public final class RedfishEmulator implements AutoCloseable {
             merge(changed, patch);
             changed.remove("@odata.etag"); // the captured ETag named the old content
             resources.put(key, changed);
+            version.incrementAndGet();
         }
         if (boot != null) {
             for (Listener l : listeners) l.onBoot(changed.path("@odata.id").asText(key), changed.get("Boot"));
@@ -514,6 +534,7 @@ public final class RedfishEmulator implements AutoCloseable {
             changed.put("PowerState", after);
             changed.remove("@odata.etag");
             resources.put(systemKey, changed);
+            version.incrementAndGet();
         }
         for (Listener l : listeners) {
             l.onReset(changed.path("@odata.id").asText(systemKey), type, changed.path("PowerState").asText());
