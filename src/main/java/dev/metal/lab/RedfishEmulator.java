@@ -83,7 +83,12 @@ public final class RedfishEmulator implements AutoCloseable {
      * cost more CPU than the client scraping it.
      */
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
-    /** Bumped after every change to the tree; answers from an older version are made again. */
+    /** Answers shared with the emulators built from the same tree, used while this one's is unchanged. */
+    private final Map<String, Answer> sharedAnswers;
+    /**
+     * Bumped before and after every change to the tree (odd while one is under way); an answer
+     * is kept only when the version was the same, and even, before and after it was made.
+     */
     private final AtomicLong version = new AtomicLong();
     private final String user;
     private final String password;
@@ -115,6 +120,7 @@ public final class RedfishEmulator implements AutoCloseable {
     private RedfishEmulator(Builder b) {
         this.resources = new ConcurrentHashMap<>(b.resources);
         this.latencyByUri = b.latencyByUri;
+        this.sharedAnswers = b.sharedAnswers;
         this.user = b.user;
         this.password = b.password;
         this.latencyMs = b.latencyMs;
@@ -265,11 +271,13 @@ public final class RedfishEmulator implements AutoCloseable {
 
     /** Adds or replaces a resource. */
     public void put(String uri, ObjectNode node) {
+        version.incrementAndGet();
         resources.put(key(uri), node.deepCopy());
         version.incrementAndGet();
     }
 
     public void remove(String uri) {
+        version.incrementAndGet();
         resources.remove(key(uri));
         version.incrementAndGet();
     }
@@ -424,9 +432,10 @@ public final class RedfishEmulator implements AutoCloseable {
             return;
         }
         String cacheKey = expand == null ? key : key + "?" + query;
-        Answer answer = answers.get(cacheKey);
-        if (answer == null || answer.version != version.get()) {
-            long v = version.get();
+        long v = version.get();
+        Map<String, Answer> cache = v == 0 && sharedAnswers != null ? sharedAnswers : answers;
+        Answer answer = cache.get(cacheKey);
+        if (answer == null || answer.version != v) {
             ObjectNode node = resources.get(key);
             if (node == null) {
                 send(ex, 404, error("Base.1.0.ResourceMissingAtURI", "no resource at " + ex.getRequestURI().getPath()));
@@ -434,13 +443,18 @@ public final class RedfishEmulator implements AutoCloseable {
             }
             JsonNode out = expand != null && expandSupported() ? expand(node, expand.levels, expand) : node;
             answer = new Answer(v, JSON.writeValueAsBytes(out), etag(node));
-            answers.put(cacheKey, answer);
+            if (v % 2 == 0 && version.get() == v) cache.put(cacheKey, answer);
         }
         ex.getResponseHeaders().set("ETag", answer.etag);
         sendRaw(ex, 200, answer.body);
     }
 
     private record Answer(long version, byte[] body, String etag) {}
+
+    /** Answers shared by the emulators of a fleet that serve one tree (see {@link Builder#shareAnswers}). */
+    public static final class SharedAnswers {
+        private final Map<String, Answer> byRequest = new ConcurrentHashMap<>();
+    }
 
     private void delete(HttpExchange ex, String key) throws IOException {
         if (key.startsWith(SESSIONS + "/")) {
@@ -491,6 +505,7 @@ public final class RedfishEmulator implements AutoCloseable {
             changed = resources.get(key).deepCopy();
             merge(changed, patch);
             changed.remove("@odata.etag"); // the captured ETag named the old content
+            version.incrementAndGet();
             resources.put(key, changed);
             version.incrementAndGet();
         }
@@ -533,6 +548,7 @@ public final class RedfishEmulator implements AutoCloseable {
             };
             changed.put("PowerState", after);
             changed.remove("@odata.etag");
+            version.incrementAndGet();
             resources.put(systemKey, changed);
             version.incrementAndGet();
         }
@@ -756,6 +772,7 @@ public final class RedfishEmulator implements AutoCloseable {
         private boolean requireIfMatch;
         private SSLContext sslContext;
         private ExecutorService executor;
+        private Map<String, Answer> sharedAnswers;
         private int port;
 
         /** Serves this mockup; its time.json files, if any, are kept aside for {@link #recordedLatency()}. */
@@ -814,6 +831,16 @@ public final class RedfishEmulator implements AutoCloseable {
         /** Serves HTTPS with this context (see {@link SelfSigned}). */
         public Builder tls(SSLContext context) {
             sslContext = context;
+            return this;
+        }
+
+        /**
+         * Shares serialized answers with the other emulators of a fleet that got the same tree
+         * from {@link #resources} (each one's own changes are kept apart): the fleet then
+         * expands and writes each answer once, not once per BMC.
+         */
+        public Builder shareAnswers(SharedAnswers cache) {
+            sharedAnswers = cache.byRequest;
             return this;
         }
 

@@ -73,16 +73,22 @@ public final class RedfishClient implements AutoCloseable {
     private static final Set<RedfishClient> OPEN = ConcurrentHashMap.newKeySet();
 
     /**
-     * One OkHttpClient per process; each BMC derives its own with newBuilder(), sharing its
-     * connection pool. A pool per BMC looks cheaper but is not: every pool schedules its own
-     * cleanup task on OkHttp's one task runner, whose lock and scan over all queues then
-     * serialized a fleet scrape (hundreds of threads waiting on it). Idle connections of
-     * finished BMCs leave the shared pool after a few seconds.
+     * One OkHttpClient per process; each BMC derives its own with newBuilder() and uses one of
+     * a few shared connection pools. Neither extreme scales to a fleet: every pool schedules its
+     * own cleanup task on OkHttp's one task runner, which scans all of them under one lock (a pool
+     * per BMC had hundreds of threads waiting there), and one pool is scanned whole on every call.
      */
     private static final class Base {
-        static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(4096, 5, TimeUnit.SECONDS))
-                .build();
+        static final OkHttpClient CLIENT = new OkHttpClient.Builder().build();
+        static final ConnectionPool[] POOLS = new ConnectionPool[16];
+
+        static {
+            for (int i = 0; i < POOLS.length; i++) POOLS[i] = new ConnectionPool(1024, 5, TimeUnit.SECONDS);
+        }
+
+        static ConnectionPool pool(URI base) {
+            return POOLS[Math.floorMod(base.getAuthority().hashCode(), POOLS.length)];
+        }
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(RedfishClient::closeAllOpen, "redfish-logout"));
@@ -120,6 +126,7 @@ public final class RedfishClient implements AutoCloseable {
         this.permits = new Semaphore(Math.max(1, options.maxConcurrent()));
         this.trust = new PinningTrust(host, options.insecure() ? null : pinnedFingerprint, options.insecure());
         OkHttpClient.Builder b = Base.CLIENT.newBuilder()
+                .connectionPool(Base.pool(base))
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
