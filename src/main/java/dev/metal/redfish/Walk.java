@@ -52,8 +52,39 @@ public final class Walk {
 
     /** Walks the BMC; throws {@link RedfishException} when a resource the inventory needs cannot be read. */
     public static Result run(RedfishClient client) {
+        return run(client, client.get("/redfish/v1"));
+    }
+
+    /**
+     * Logs in and walks, reading the service root (which needs no login) while the login is on
+     * its way: one round trip less per BMC. The session is the caller's to end, also on failure.
+     */
+    public static Result loginAndRun(RedfishClient client) {
+        java.util.concurrent.Future<JsonNode> root = WORKERS.submit(() -> client.get("/redfish/v1"));
+        try {
+            client.login();
+        } catch (RuntimeException e) {
+            try {
+                root.get(); // let it finish before the caller closes the connections under it
+            } catch (Exception ignored) {
+                // the login failure is the one to report
+            }
+            throw e;
+        }
+        try {
+            return run(client, root.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedfishException(client.host() + ": interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new RedfishException(client.host() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Walks from a service root already read. */
+    public static Result run(RedfishClient client, JsonNode root) {
         Walk w = new Walk(client);
-        JsonNode root = client.get("/redfish/v1");
         if (root == null) throw new RedfishException(client.host() + ": no Redfish service at /redfish/v1");
         w.expandQuery = expandQuery(root);
         synchronized (w) {
@@ -125,6 +156,7 @@ public final class Walk {
                     }
                 }
                 expanded = expandQuery != null && isCollectionLike(uri);
+                depth = Math.max(depth, depthOf.getOrDefault(Uris.key(uri), 1));
                 if (expanded) expanding.add(Uris.key(uri));
                 active++;
             }
@@ -273,7 +305,6 @@ public final class Walk {
         String key = Uris.key(uri);
         if (resources.containsKey(key) || !queued.add(key)) return;
         depthOf.put(key, d);
-        depth = Math.max(depth, d);
         if (expandQuery != null && !isCollectionLike(uri)) later.add(Uris.path(uri));
         else queue.add(Uris.path(uri));
         notifyAll();

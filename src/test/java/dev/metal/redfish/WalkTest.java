@@ -94,6 +94,24 @@ class WalkTest {
         }
     }
 
+
+    /** The service root needs no login: it is read while the login is on its way, not after it. */
+    @Test
+    void serviceRootIsReadAlongsideTheLogin() {
+        try (RedfishEmulator emu = RedfishEmulator.serve(Fleet.mockup("dmtf-public-tower"))) {
+            emu.recordRequests();
+            RedfishClient c = new RedfishClient("h", emu.baseUri(), "admin", "wrong", null,
+                    RedfishClient.Options.defaults());
+            try (c) {
+                RedfishException e = org.junit.jupiter.api.Assertions.assertThrows(RedfishException.class,
+                        () -> Walk.loginAndRun(c));
+                assertTrue(e.getMessage().contains("refused the login"), e.getMessage());
+            }
+            // Sequential code would never have asked for the root after a refused login.
+            assertEquals(List.of("GET /redfish/v1", "POST /redfish/v1/SessionService/Sessions"),
+                    emu.recordedRequests().stream().sorted().toList());
+        }
+    }
     /** The resources (objects with more than an @odata.id) inside an answer, by lower-case path. */
     private static void held(com.fasterxml.jackson.databind.JsonNode node, java.util.Set<String> out, boolean top) {
         if (node.isObject() && !top && node.has("@odata.id") && node.size() > 1) {
