@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 /**
  * Scrape benchmarks, run on demand (src/bench/run.sh), printing figures:
  *   lenovo  - one lenovo-sr650-xcc with its recorded per-resource latencies: metal scrape vs python3-sushy
- *   fleet N - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
+ *   fleet N [P...] - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
+ *                    at --parallel P (default: N, then 32)
  */
 public final class ScrapeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +37,8 @@ public final class ScrapeBench {
             Thread.sleep(Long.MAX_VALUE);
         }
         if (which.equals("lenovo")) lenovo(project, mockups, metal);
-        else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500,
+                args.length > 2 ? List.of(args).subList(2, args.length) : null);
         System.exit(0);
     }
 
@@ -50,8 +52,11 @@ public final class ScrapeBench {
             List<String> rows = new ArrayList<>();
             double metalDefault = 0;
             long metalRequests = 0;
+            Map<String, Long> times = RedfishEmulator.readTimes(folder);
+            double floor = 0;
             for (String inFlight : new String[] {"2", "4", "8"}) {
                 emu.resetCounters();
+                emu.recordRequests();
                 long t0 = System.nanoTime();
                 String out = run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "h0",
                         "--bmc-concurrency", inFlight);
@@ -60,6 +65,14 @@ public final class ScrapeBench {
                 if (inFlight.equals("2")) {
                     metalDefault = sec;
                     metalRequests = emu.requests();
+                    // No order beats the BMC's own time for what must be read, shared by the requests in flight.
+                    long ms = 0;
+                    for (String r : emu.recordedRequests()) {
+                        String path = r.substring(r.indexOf(' ') + 1).replaceAll("\\?.*", "").toLowerCase();
+                        while (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+                        ms += times.getOrDefault(path, 0L);
+                    }
+                    floor = ms / 1000.0 / 2;
                 }
                 rows.add(String.format("  %-36s %8d %10d %9.2f   (cpus %s, dimms %s, drives %s, nics %s; depth %s)",
                         "metal scrape, " + inFlight + " in flight" + (inFlight.equals("2") ? " (default)" : ""),
@@ -85,10 +98,13 @@ public final class ScrapeBench {
                     sushySec, sushy.strip());
             System.out.printf("  speed-up at the default: %.1fx; requests %d vs %d%n", sushySec / metalDefault, metalRequests,
                     sushyRequests);
+            System.out.printf("  floor at 2 in flight: %.2f s (the recorded latencies of the %d requests, halved);"
+                    + " metal at %.2fx of it%n", floor, metalRequests, metalDefault / floor);
         }
     }
 
-    static void fleet(Path mockups, Path metal, int n) throws Exception {
+    /** Runs scrape --all at each --parallel given (default: N, then 32). */
+    static void fleet(Path mockups, Path metal, int n, List<String> parallels) throws Exception {
         // One tree shared by every BMC: generated-hardware stand-in with $expand in the service root.
         Map<String, ObjectNode> tree = RedfishEmulator.readMockup(mockups.resolve("dmtf-public-localstorage"));
         ExecutorService shared = Executors.newCachedThreadPool(r -> {
@@ -97,21 +113,28 @@ public final class ScrapeBench {
             return t;
         });
         List<RedfishEmulator> fleet = new ArrayList<>();
+        RedfishEmulator.SharedAnswers answers = new RedfishEmulator.SharedAnswers();
         try {
             for (int i = 0; i < n; i++) {
                 fleet.add(RedfishEmulator.builder().resources(tree).latencyMs(100)
-                        .maxConcurrent(2, RedfishEmulator.Overload.WAIT).maxSessions(4).executor(shared).build());
+                        .maxConcurrent(2, RedfishEmulator.Overload.WAIT).maxSessions(4).executor(shared).shareAnswers(answers).build());
             }
             Path dir = Files.createTempDirectory("metal-bench");
             Path state = dir.resolve("state.json");
             csv(dir, fleet.stream().map(RedfishEmulator::address).toList());
             run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
-            for (String parallel : new String[] {String.valueOf(n), "32"}) {
+            // One untimed scrape first: the emulators' JIT then no longer competes with the measured runs.
+            run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "--all", "--parallel",
+                    String.valueOf(n));
+            for (String parallel : parallels != null ? parallels : List.of(String.valueOf(n), "32")) {
                 fleet.forEach(RedfishEmulator::resetCounters);
+                fleet.forEach(RedfishEmulator::recordRequests);
+                double[] cpu0 = cpu();
                 long t0 = System.nanoTime();
                 String out = run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "--all",
                         "--parallel", parallel);
                 double sec = (System.nanoTime() - t0) / 1e9;
+                double[] cpu1 = cpu();
                 JsonNode res = JSON.readTree(out);
                 int depth = 0;
                 long maxRequests = 0;
@@ -125,11 +148,37 @@ public final class ScrapeBench {
                 double bound = (depth + 2) * 0.1;
                 System.out.printf("fleet of %d BMCs (100 ms/request, 2 concurrent each), scrape --all --parallel %s:%n",
                         n, parallel);
-                System.out.printf("  ok %s, failed %s; %d requests (max %d per BMC, max %d in flight on one BMC)%n",
-                        res.path("ok").asText(), res.path("failed").asText(), requests, maxRequests, maxSeen);
+                System.out.printf("  ok %s, failed %s; %d requests, %d bytes (max %d requests per BMC, max %d in flight"
+                        + " on one BMC)%n", res.path("ok").asText(), res.path("failed").asText(), requests,
+                        RedfishEmulator.sum(fleet, RedfishEmulator::bytes), maxRequests, maxSeen);
                 System.out.printf("  wall %.2f s (in-process %.2f s); lower bound %.1f s = (walk depth %d + login"
                         + " + logout) x 100 ms; ratio %.1fx%n", sec, res.path("millis").asLong() / 1000.0, bound, depth,
                         sec / bound);
+                // With fewer hosts in flight than BMCs, they go in waves.
+                int p = Integer.parseInt(parallel);
+                if (p < n) {
+                    double waves = Math.ceil((double) n / p) * bound;
+                    System.out.printf("  bound at --parallel %d: %d waves x %.1f s = %.1f s; ratio %.1fx%n", p,
+                            (n + p - 1) / p, bound, waves, sec / waves);
+                }
+                // Read twice: the same request again (a retry), or alone and inside an expanded answer.
+                Map<String, Integer> twice = new java.util.TreeMap<>();
+                for (RedfishEmulator e : fleet) {
+                    List<String> log = e.recordedRequests();
+                    List<String> expanded = log.stream().filter(r -> r.contains("$expand"))
+                            .map(r -> r.replaceAll("\\?.*", "").toLowerCase() + "/").toList();
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    for (String r : log) {
+                        String path = r.replaceAll("\\?.*", "").toLowerCase();
+                        if (!seen.add(r) || expanded.stream().anyMatch(path::startsWith)) {
+                            twice.merge(path.replaceAll("/[^/]+$", "/*"), 1, Integer::sum);
+                        }
+                    }
+                }
+                System.out.printf("  read twice (again, or alone and expanded): %d %s%n",
+                        twice.values().stream().mapToInt(Integer::intValue).sum(), twice.isEmpty() ? "" : twice);
+                System.out.printf("  cpu: metal %.2f s (%.2f s of it in the kernel), emulated fleet %.2f s (both on the"
+                        + " same cores)%n", cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], cpu1[0] - cpu0[0]);
             }
         } finally {
             fleet.forEach(RedfishEmulator::close);
@@ -146,9 +195,25 @@ public final class ScrapeBench {
         Files.writeString(dir.resolve("rack.csv"), b.toString());
     }
 
+    /**
+     * CPU seconds of this process (the emulators) and of the children it waited for (metal), from
+     * /proc/self/stat: utime+stime and cutime+cstime, in clock ticks of 1/100 s.
+     */
+    private static double[] cpu() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // Fields after the name, counted from 3 (state): utime is 14, stime 15, cutime 16, cstime 17.
+        double self = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        double children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+        return new double[] {self, children, Long.parseLong(f[14]) / 100.0};
+    }
+
     private static String run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // For profiling metal itself, e.g. METAL_BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/m.jfr
+        String opts = System.getenv("METAL_BENCH_JAVA_OPTS");
+        if (opts != null && cmd[0].endsWith("metal")) pb.environment().put("JAVA_TOOL_OPTIONS", opts);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         int code = p.waitFor();
         if (code != 0 && code != 3) throw new IllegalStateException(String.join(" ", cmd) + " exited " + code + ": " + out);

@@ -6,7 +6,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.metal.lab.LabHardware;
+import dev.metal.lab.RedfishEmulator;
+import dev.metal.lab.ServerModel;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -39,6 +43,7 @@ public final class Warmup {
             run("--state", state, "host", "show", "w01");
             run("--state", state, "host", "history", "w01", "--json");
             run("--state", state, "host", "show", "nope");
+            scrape(dir);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> {
@@ -52,9 +57,26 @@ public final class Warmup {
         }
     }
 
-    private static void run(String... args) {
+    /** A scrape of one emulated BMC, so that OkHttp, Kotlin, the walk and the mapper come from the archive. */
+    private static void scrape(Path dir) throws IOException {
+        try (RedfishEmulator emu = RedfishEmulator.builder()
+                .resources(LabHardware.tree(ServerModel.ALL.get(0), 1, List.of())).build()) {
+            Path csv = dir.resolve("bmc.csv");
+            Files.writeString(csv, "hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,mgmt_mac\n"
+                    + "s01,r1,1," + LabHardware.bmcMac(1) + "," + emu.address() + ",admin,password,"
+                    + LabHardware.mgmtMac(1) + "\n");
+            String state = dir.resolve("scrape.json").toString();
+            run("--state", state, "import", csv.toString());
+            if (run("--state", state, "scrape", "s01") != 0) {
+                System.err.println("warmup: the scrape of an emulated BMC failed; the class archive lacks its classes");
+            }
+            run("--state", state, "scrape", "--all", "--stats", "--json");
+        }
+    }
+
+    private static int run(String... args) {
         StringWriter sink = new StringWriter();
         PrintWriter w = new PrintWriter(sink);
-        Cli.run(new Context(w, w, Map.of(), Path.of(System.getProperty("java.io.tmpdir"))), args);
+        return Cli.run(new Context(w, w, Map.of(), Path.of(System.getProperty("java.io.tmpdir"))), args);
     }
 }

@@ -77,6 +77,19 @@ public final class RedfishEmulator implements AutoCloseable {
     /** Resources by normalized URI (lower case, no trailing slash); replaced whole, never changed in place. */
     private final Map<String, ObjectNode> resources;
     private final Map<String, Long> latencyByUri;
+    /**
+     * Serialized answers by path and query, from the tree as it was at {@link #version}: a
+     * fleet asks every BMC the same questions, and expanding and writing a big tree per request
+     * cost more CPU than the client scraping it.
+     */
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    /** Answers shared with the emulators built from the same tree, used while this one's is unchanged. */
+    private final Map<String, Answer> sharedAnswers;
+    /**
+     * Bumped before and after every change to the tree (odd while one is under way); an answer
+     * is kept only when the version was the same, and even, before and after it was made.
+     */
+    private final AtomicLong version = new AtomicLong();
     private final String user;
     private final String password;
     private final Map<String, String> sessions = new ConcurrentHashMap<>();
@@ -108,6 +121,7 @@ public final class RedfishEmulator implements AutoCloseable {
     private RedfishEmulator(Builder b) {
         this.resources = new ConcurrentHashMap<>(b.resources);
         this.latencyByUri = b.latencyByUri;
+        this.sharedAnswers = b.sharedAnswers;
         this.user = b.user;
         this.password = b.password;
         this.latencyMs = b.latencyMs;
@@ -264,11 +278,15 @@ public final class RedfishEmulator implements AutoCloseable {
 
     /** Adds or replaces a resource. */
     public void put(String uri, ObjectNode node) {
+        version.incrementAndGet();
         resources.put(key(uri), node.deepCopy());
+        version.incrementAndGet();
     }
 
     public void remove(String uri) {
+        version.incrementAndGet();
         resources.remove(key(uri));
+        version.incrementAndGet();
     }
 
     @Override
@@ -414,20 +432,35 @@ public final class RedfishEmulator implements AutoCloseable {
             send(ex, 200, coll);
             return;
         }
-        ObjectNode node = resources.get(key);
-        if (node == null) {
-            send(ex, 404, error("Base.1.0.ResourceMissingAtURI", "no resource at " + ex.getRequestURI().getPath()));
-            return;
-        }
-        JsonNode out = node;
-        Expand expand = Expand.parse(ex.getRequestURI().getRawQuery());
-        if (expand != null && refuseExpand) {
+        String query = ex.getRequestURI().getRawQuery();
+        Expand expand = Expand.parse(query);
+        if (expand != null && refuseExpand && resources.containsKey(key)) {
             send(ex, 400, error("Base.1.0.QueryNotSupported", "$expand is not supported"));
             return;
         }
-        if (expand != null && expandSupported()) out = expand(node, expand.levels, expand);
-        ex.getResponseHeaders().set("ETag", etag(node));
-        send(ex, 200, out);
+        String cacheKey = expand == null ? key : key + "?" + query;
+        long v = version.get();
+        Map<String, Answer> cache = v == 0 && sharedAnswers != null ? sharedAnswers : answers;
+        Answer answer = cache.get(cacheKey);
+        if (answer == null || answer.version != v) {
+            ObjectNode node = resources.get(key);
+            if (node == null) {
+                send(ex, 404, error("Base.1.0.ResourceMissingAtURI", "no resource at " + ex.getRequestURI().getPath()));
+                return;
+            }
+            JsonNode out = expand != null && expandSupported() ? expand(node, expand.levels, expand) : node;
+            answer = new Answer(v, JSON.writeValueAsBytes(out), etag(node));
+            if (v % 2 == 0 && version.get() == v) cache.put(cacheKey, answer);
+        }
+        ex.getResponseHeaders().set("ETag", answer.etag);
+        sendRaw(ex, 200, answer.body);
+    }
+
+    private record Answer(long version, byte[] body, String etag) {}
+
+    /** Answers shared by the emulators of a fleet that serve one tree (see {@link Builder#shareAnswers}). */
+    public static final class SharedAnswers {
+        private final Map<String, Answer> byRequest = new ConcurrentHashMap<>();
     }
 
     private void delete(HttpExchange ex, String key) throws IOException {
@@ -479,7 +512,9 @@ public final class RedfishEmulator implements AutoCloseable {
             changed = resources.get(key).deepCopy();
             merge(changed, patch);
             changed.remove("@odata.etag"); // the captured ETag named the old content
+            version.incrementAndGet();
             resources.put(key, changed);
+            version.incrementAndGet();
         }
         if (boot != null) {
             for (Listener l : listeners) l.onBoot(changed.path("@odata.id").asText(key), changed.get("Boot"));
@@ -520,7 +555,9 @@ public final class RedfishEmulator implements AutoCloseable {
             };
             changed.put("PowerState", after);
             changed.remove("@odata.etag");
+            version.incrementAndGet();
             resources.put(systemKey, changed);
+            version.incrementAndGet();
         }
         for (Listener l : listeners) {
             l.onReset(changed.path("@odata.id").asText(systemKey), type, changed.path("PowerState").asText());
@@ -742,6 +779,7 @@ public final class RedfishEmulator implements AutoCloseable {
         private boolean requireIfMatch;
         private SSLContext sslContext;
         private ExecutorService executor;
+        private Map<String, Answer> sharedAnswers;
         private int port;
         private InetAddress bind;
 
@@ -801,6 +839,16 @@ public final class RedfishEmulator implements AutoCloseable {
         /** Serves HTTPS with this context (see {@link SelfSigned}). */
         public Builder tls(SSLContext context) {
             sslContext = context;
+            return this;
+        }
+
+        /**
+         * Shares serialized answers with the other emulators of a fleet that got the same tree
+         * from {@link #resources} (each one's own changes are kept apart): the fleet then
+         * expands and writes each answer once, not once per BMC.
+         */
+        public Builder shareAnswers(SharedAnswers cache) {
+            sharedAnswers = cache.byRequest;
             return this;
         }
 

@@ -25,8 +25,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
+import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -69,9 +72,23 @@ public final class RedfishClient implements AutoCloseable {
     private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
     private static final Set<RedfishClient> OPEN = ConcurrentHashMap.newKeySet();
 
-    /** One OkHttpClient per process; each BMC derives its own with newBuilder(). */
+    /**
+     * One OkHttpClient per process; each BMC derives its own with newBuilder() and uses one of
+     * a few shared connection pools. Neither extreme scales to a fleet: every pool schedules its
+     * own cleanup task on OkHttp's one task runner, which scans all of them under one lock (a pool
+     * per BMC had hundreds of threads waiting there), and one pool is scanned whole on every call.
+     */
     private static final class Base {
         static final OkHttpClient CLIENT = new OkHttpClient.Builder().build();
+        static final ConnectionPool[] POOLS = new ConnectionPool[16];
+
+        static {
+            for (int i = 0; i < POOLS.length; i++) POOLS[i] = new ConnectionPool(1024, 5, TimeUnit.SECONDS);
+        }
+
+        static ConnectionPool pool(URI base) {
+            return POOLS[Math.floorMod(base.getAuthority().hashCode(), POOLS.length)];
+        }
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(RedfishClient::closeAllOpen, "redfish-logout"));
@@ -86,6 +103,7 @@ public final class RedfishClient implements AutoCloseable {
     private final OkHttpClient http;
     private final Semaphore permits;
     private final PinningTrust trust;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     /** Open until login returns: Ctrl-C during login waits for the session to exist, then ends it. */
@@ -108,13 +126,17 @@ public final class RedfishClient implements AutoCloseable {
         this.permits = new Semaphore(Math.max(1, options.maxConcurrent()));
         this.trust = new PinningTrust(host, options.insecure() ? null : pinnedFingerprint, options.insecure());
         OkHttpClient.Builder b = Base.CLIENT.newBuilder()
-                // A pool per BMC: one shared pool is scanned under a lock for every call, which a fleet of
-                // hundreds of BMCs turns into the bottleneck.
-                .connectionPool(new ConnectionPool(this.permits.availablePermits(), 1, TimeUnit.MINUTES))
+                .connectionPool(Base.pool(base))
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
-                .retryOnConnectionFailure(true);
+                .retryOnConnectionFailure(true)
+                .eventListener(new EventListener() {
+                    @Override
+                    public void connectionAcquired(Call call, Connection connection) {
+                        connections.add(connection);
+                    }
+                });
         if (base.getScheme().equals("https")) {
             try {
                 SSLContext ctx = SSLContext.getInstance("TLS");
@@ -337,7 +359,7 @@ public final class RedfishClient implements AutoCloseable {
         sessionUri = null;
         token = null;
         if (uri == null || t == null) {
-            http.connectionPool().evictAll();
+            closeConnections();
             return;
         }
         Request request = new Request.Builder().url(url(uri)).header("X-Auth-Token", t).delete().build();
@@ -346,8 +368,20 @@ public final class RedfishClient implements AutoCloseable {
         } catch (IOException e) {
             Log.warn(host + ": could not delete the BMC session: " + e.getMessage());
         } finally {
-            http.connectionPool().evictAll();
+            closeConnections();
         }
+    }
+
+    /** Closes this BMC's connections (BMCs have few to give); the shared pool drops them on next use. */
+    private void closeConnections() {
+        for (Connection c : connections) {
+            try {
+                c.socket().close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        connections.clear();
     }
 
     /** Ctrl-C: end every session still open. */

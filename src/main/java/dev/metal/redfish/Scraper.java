@@ -85,8 +85,7 @@ public final class Scraper {
             String pinned = repin ? null : h.bmc().tlsFingerprint();
             client = new RedfishClient(h.hostname(), BmcAddress.baseUri(h.bmc().address()), h.bmc().user(),
                     h.bmc().password() == null ? "" : h.bmc().password().resolve(), pinned, options);
-            client.login();
-            Walk.Result walk = Walk.run(client);
+            Walk.Result walk = Walk.loginAndRun(client);
             Inventory inv = InventoryMapper.map(walk, clock.instant());
             Duration time = Duration.ofNanos(System.nanoTime() - start);
             Log.info("scraped " + h.hostname() + " in " + time.toMillis() + " ms (" + client.requests() + " requests)");

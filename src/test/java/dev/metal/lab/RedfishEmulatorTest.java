@@ -174,4 +174,45 @@ class RedfishEmulatorTest {
         assertNotNull(times.get("/redfish/v1/systems/1/memory/17"));
         assertEquals(1861L, times.get("/redfish/v1/systems/1/memory/17"));
     }
+
+    /**
+     * Answers are kept serialized between requests, and shared across a fleet built from one
+     * tree: a change (put, PATCH, Reset) shows at once, and only on the BMC that was changed.
+     */
+    @Test
+    void keptAnswersFollowChangesAndStayPerBmc() throws Exception {
+        java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> tree =
+                RedfishEmulator.readMockup(Fleet.mockup("dmtf-public-rackmount1"));
+        RedfishEmulator.SharedAnswers shared = new RedfishEmulator.SharedAnswers();
+        String expanded = "/redfish/v1/Systems?$expand=.($levels=1)".replace("(", "%28").replace(")", "%29");
+        try (RedfishEmulator a = RedfishEmulator.builder().resources(tree).shareAnswers(shared).build();
+             RedfishEmulator b = RedfishEmulator.builder().resources(tree).shareAnswers(shared).build()) {
+            for (RedfishEmulator e : List.of(a, b)) {
+                assertEquals("On", JSON.readTree(send(e, "GET", SYSTEM, null, "Authorization", basic()).body())
+                        .path("PowerState").asText());
+            }
+            String etagBefore = send(a, "GET", SYSTEM, null, "Authorization", basic()).headers().firstValue("ETag")
+                    .orElseThrow();
+            // A reset on a: its system and the expanded collection that holds it change; b's do not.
+            assertEquals(204, send(a, "POST", SYSTEM + "/Actions/ComputerSystem.Reset", "{\"ResetType\":\"ForceOff\"}",
+                    "Authorization", basic()).statusCode());
+            HttpResponse<String> after = send(a, "GET", SYSTEM, null, "Authorization", basic());
+            assertEquals("Off", JSON.readTree(after.body()).path("PowerState").asText());
+            assertTrue(!etagBefore.equals(after.headers().firstValue("ETag").orElseThrow()), etagBefore);
+            assertEquals("Off", JSON.readTree(send(a, "GET", expanded, null, "Authorization", basic()).body())
+                    .path("Members").path(0).path("PowerState").asText());
+            assertEquals("On", JSON.readTree(send(b, "GET", SYSTEM, null, "Authorization", basic()).body())
+                    .path("PowerState").asText());
+            assertEquals("On", JSON.readTree(send(b, "GET", expanded, null, "Authorization", basic()).body())
+                    .path("Members").path(0).path("PowerState").asText());
+            // A second change on a, whose own answers are kept by now: put() shows too.
+            com.fasterxml.jackson.databind.node.ObjectNode sys = a.resource(SYSTEM);
+            sys.put("AssetTag", "changed");
+            a.put(SYSTEM, sys);
+            assertEquals("changed", JSON.readTree(send(a, "GET", SYSTEM, null, "Authorization", basic()).body())
+                    .path("AssetTag").asText());
+            assertTrue(!"changed".equals(JSON.readTree(send(b, "GET", SYSTEM, null, "Authorization", basic()).body())
+                    .path("AssetTag").asText()));
+        }
+    }
 }

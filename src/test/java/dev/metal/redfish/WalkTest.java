@@ -57,4 +57,66 @@ class WalkTest {
             assertTrue(requests.stream().filter(r -> r.contains("$expand")).count() <= 2, requests.toString());
         }
     }
+
+    /**
+     * A slow expanded answer still on its way holds what the fast ones link to: those resources
+     * wait for it instead of being read a second time (as they were on a busy fleet scrape).
+     */
+    @Test
+    void expandedWalkReadsNothingTwice() {
+        for (String mockup : List.of("dmtf-public-localstorage", "dmtf-public-tower", "dmtf-public-rackmount1")) {
+            java.util.Map<String, Long> latency = new java.util.HashMap<>();
+            // The systems answer links drives that the slow chassis answer brings along.
+            latency.put("/redfish/v1/Chassis", 300L);
+            try (RedfishEmulator emu = RedfishEmulator.builder().mockup(Fleet.mockup(mockup)).latency(latency)
+                    .latencyMs(5).build()) {
+                List<String> requests = new java.util.ArrayList<>();
+                walk(emu, requests);
+                List<String> paths = requests.stream().filter(r -> r.startsWith("GET "))
+                        .map(r -> r.substring(4).replaceAll("\\?.*", "").toLowerCase()).toList();
+                assertEquals(paths.size(), new java.util.HashSet<>(paths).size(), mockup + ":\n"
+                        + String.join("\n", requests));
+                // What the expanded answers held, asked again after the walk.
+                java.util.Set<String> inside = new java.util.HashSet<>();
+                try (RedfishClient c = new RedfishClient("h", emu.baseUri(), "admin", "password", null,
+                        RedfishClient.Options.defaults())) {
+                    c.login();
+                    for (String r : requests) {
+                        if (r.contains("$expand")) held(c.get(r.substring(4)), inside, true);
+                    }
+                }
+                assertTrue(inside.size() > 10, mockup + ": " + inside);
+                for (String p : paths) {
+                    assertTrue(!inside.contains(p), mockup + ": " + p + " read alone and inside an expanded answer:\n"
+                            + String.join("\n", requests));
+                }
+            }
+        }
+    }
+
+
+    /** The service root needs no login: it is read while the login is on its way, not after it. */
+    @Test
+    void serviceRootIsReadAlongsideTheLogin() {
+        try (RedfishEmulator emu = RedfishEmulator.serve(Fleet.mockup("dmtf-public-tower"))) {
+            emu.recordRequests();
+            RedfishClient c = new RedfishClient("h", emu.baseUri(), "admin", "wrong", null,
+                    RedfishClient.Options.defaults());
+            try (c) {
+                RedfishException e = org.junit.jupiter.api.Assertions.assertThrows(RedfishException.class,
+                        () -> Walk.loginAndRun(c));
+                assertTrue(e.getMessage().contains("refused the login"), e.getMessage());
+            }
+            // Sequential code would never have asked for the root after a refused login.
+            assertEquals(List.of("GET /redfish/v1", "POST /redfish/v1/SessionService/Sessions"),
+                    emu.recordedRequests().stream().sorted().toList());
+        }
+    }
+    /** The resources (objects with more than an @odata.id) inside an answer, by lower-case path. */
+    private static void held(com.fasterxml.jackson.databind.JsonNode node, java.util.Set<String> out, boolean top) {
+        if (node.isObject() && !top && node.has("@odata.id") && node.size() > 1) {
+            out.add(node.get("@odata.id").asText().toLowerCase());
+        }
+        if (node.isContainerNode()) node.forEach(n -> held(n, out, false));
+    }
 }
