@@ -45,14 +45,32 @@ public final class DemoKit {
     }
 
     /** The site plan and profiles the jar carries, and stand-ins for the kernel and initrd. */
-    public static void write(Path home, String bootUrl) throws IOException {
-        String site = resource("site.yaml").replace("http://127.0.0.1:8067", bootUrl);
+    public static void write(Path home, String bootUrl, int racks) throws IOException {
+        String site = resource("site.yaml").replace("http://127.0.0.1:8067", bootUrl)
+                .replace("%RACKS%\n", rackPlans(racks));
         Files.writeString(home.resolve("site.yaml"), site);
         Files.createDirectories(home.resolve("profiles"));
         for (String p : PROFILES) Files.writeString(home.resolve("profiles").resolve(p + ".yaml"), resource("profiles/" + p + ".yaml"));
         Path files = Files.createDirectories(home.resolve("files").resolve("debian-12"));
         Files.writeString(files.resolve("linux"), "metal demo: stands in for the Debian 12 installer kernel\n");
         Files.writeString(files.resolve("initrd.gz"), "metal demo: stands in for the Debian 12 installer initrd\n");
+    }
+
+    /**
+     * The networks of lab racks lab-r1..lab-rN: private ranges, one /24 (and one IPv6 /64)
+     * per rack and role. The lab never sends traffic to them; they go into rendered files.
+     */
+    static String rackPlans(int racks) {
+        StringBuilder b = new StringBuilder();
+        for (int r = 1; r <= racks; r++) {
+            b.append("  - name: lab-r").append(r).append('\n');
+            b.append("    tor: lab-r").append(r).append("-tor\n");
+            b.append(String.format("    public: {ipv4: 10.100.%d.0/24, gateway4: 10.100.%d.1, ipv6: \"fd00:100:%x::/64\", "
+                    + "gateway6: \"fd00:100:%x::1\"}%n", r, r, r, r));
+            b.append(String.format("    mgmt: {ipv4: 10.101.%d.0/24, gateway4: 10.101.%d.1}%n", r, r));
+            b.append(String.format("    bmc: {ipv4: 10.102.%d.0/24, gateway4: 10.102.%d.1}%n", r, r));
+        }
+        return b.toString();
     }
 
     private static String resource(String name) {

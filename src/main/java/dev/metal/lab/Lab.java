@@ -414,7 +414,7 @@ public final class Lab implements AutoCloseable {
         writeAtomically(dir.resolve("rack.csv"), csv.toString());
         writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
         // The site plan, profiles and boot images the rest of the pipeline needs for this fleet.
-        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""));
+        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount());
         writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
     }
 

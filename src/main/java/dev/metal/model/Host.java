@@ -69,6 +69,11 @@ public record Host(String hostname, String rack, int u, Bmc bmc, String mgmtMac,
         return match == null ? null : match.profile();
     }
 
+    /** Whether the site plan gave this host its addresses in the rack it is in now ('metal site set'). */
+    public boolean hasSiteAddresses() {
+        return rack.equals(addresses.get("rack"));
+    }
+
     public boolean hasTag(String tag) {
         return tags.contains(tag);
     }

@@ -21,9 +21,9 @@ public final class Placement {
 
     public record Choice(String hostname, String rack, String reason) {}
 
-    /** True when {@code h} is ready and matched {@code profile}. */
+    /** True when {@code h} is ready, matched {@code profile} and has its addresses from the site plan. */
     public static boolean eligible(Host h, String profile) {
-        return h.state() == HostState.READY && profile.equals(h.profile());
+        return h.state() == HostState.READY && profile.equals(h.profile()) && h.hasSiteAddresses();
     }
 
     /**

@@ -88,6 +88,7 @@ public final class ProvisionService {
     private static String problem(Host h, String name) {
         if (h == null) return "unknown host " + name;
         if (h.state() != HostState.READY) return name + " is " + h.state() + ", not ready";
+        if (!h.hasSiteAddresses()) return name + ": rack " + h.rack() + " has no addresses in the site plan ('metal site set')";
         return null;
     }
 

@@ -80,7 +80,7 @@ public final class RenderService {
             } else if (req.kind() == Renderer.Kind.DHCP) {
                 List<Host> placed = new ArrayList<>();
                 for (Host h : tx.hosts()) {
-                    if (site.rack(h.rack()) == null || !h.rack().equals(h.addresses().get("rack"))) {
+                    if (site.rack(h.rack()) == null || !h.hasSiteAddresses()) {
                         failures.add(h.hostname() + ": rack " + h.rack() + " has no addresses in the site plan");
                     } else {
                         placed.add(h);

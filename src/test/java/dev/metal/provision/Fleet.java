@@ -79,6 +79,7 @@ public final class Fleet {
                 .moveTo(HostState.DISCOVERED, null, now)
                 .moveTo(HostState.INVENTORIED, null, now)
                 .withMatch(new ProfileMatch(profile, Map.of(), Map.of(), null, "test"))
+                .withAddresses(Map.of("rack", rack))   // as 'metal site set' leaves a host it placed
                 .moveTo(HostState.READY, null, now);
         store.update(tx -> {
             tx.put(h, "added");

@@ -19,12 +19,20 @@ class PlacementTest {
                         "52:54:00:00:00:01", null, List.of(), now)
                 .moveTo(HostState.DISCOVERED, null, now).moveTo(HostState.INVENTORIED, null, now)
                 .withMatch(new ProfileMatch(profile, Map.of(), Map.of(), null, "test"))
+                .withAddresses(Map.of("rack", rack))
                 .moveTo(HostState.READY, null, now);
         return state == HostState.READY ? h : h.moveTo(HostState.PROVISIONING, null, now).moveTo(state, null, now);
     }
 
     static List<String> names(List<Placement.Choice> c) {
         return c.stream().map(Placement.Choice::hostname).toList();
+    }
+
+    @Test
+    void aHostTheSitePlanHasNotPlacedIsNotChosen() {
+        Host placed = host("a1", "A", 1, "web", HostState.READY);
+        Host outside = host("z1", "Z", 1, "web", HostState.READY).withAddresses(Map.of());
+        assertEquals(List.of("a1"), names(Placement.choose(List.of(outside, placed), "web", 2, 0, Map.of())));
     }
 
     @Test

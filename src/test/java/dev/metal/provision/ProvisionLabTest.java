@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.CliRun;
-import dev.metal.lab.DemoKit;
 import dev.metal.lab.IpmiSimProcess;
 import dev.metal.lab.Lab;
 import dev.metal.lab.Machine;
@@ -42,22 +41,21 @@ class ProvisionLabTest {
         return lab;
     }
 
-    private Path prepare(Lab lab, int bootPort) throws IOException {
-        DemoKit.write(dir, "http://127.0.0.1:" + bootPort);
+    private Path prepare(Lab lab) throws IOException {
         Path state = dir.resolve("state.json");
         Path labDir = dir.resolve("lab");
         ok(CliRun.metal(state, "import", labDir.resolve("rack.csv").toString()));
         ok(CliRun.metal(state, "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(),
                 "--port", Integer.toString(lab.servers().get(0).bmc.baseUri().getPort())));
         ok(CliRun.metal(state, "scrape", "--all"));
-        ok(CliRun.metal(state, "match", "--all", "--profiles", dir.resolve("profiles").toString()));
-        ok(CliRun.metal(state, "site", "set", dir.resolve("site.yaml").toString()));
+        ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
+        ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
         return state;
     }
 
     private JsonNode provision(Path state, int bootPort, String via) throws IOException {
         CliRun run = CliRun.metal(state, "provision", "lab-r1-n02", "--os", "debian-12", "--via", via,
-                "--listen", "127.0.0.1:" + bootPort, "--files", dir.resolve("files").toString(),
+                "--listen", "127.0.0.1:" + bootPort, "--files", dir.resolve("lab/files").toString(),
                 "--timeout", "4s", "--json");
         ok(run);
         return Json.mapper().readTree(run.out).get("slots").get(0);
@@ -73,7 +71,7 @@ class ProvisionLabTest {
     void overRedfishAFailedInstallIsQuarantinedAndAnotherServerGoesActive() throws Exception {
         int bootPort = freePort();
         try (Lab lab = startLab(false, bootPort)) {
-            Path state = prepare(lab, bootPort);
+            Path state = prepare(lab);
             JsonNode slot = provision(state, bootPort, "redfish");
             assertEquals(List.of("lab-r1-n02 quarantined", "lab-r2-n02 active"), attempts(slot), slot.toString());
 
@@ -102,7 +100,7 @@ class ProvisionLabTest {
     void overIpmiTheBmcCommandsReachIpmiSimAndTheServerGoesActive() throws Exception {
         int bootPort = freePort();
         try (Lab lab = startLab(true, bootPort)) {
-            Path state = prepare(lab, bootPort);
+            Path state = prepare(lab);
             JsonNode slot = provision(state, bootPort, "ipmi");
             assertEquals(List.of("lab-r1-n02 quarantined", "lab-r2-n02 active"), attempts(slot), slot.toString());
 

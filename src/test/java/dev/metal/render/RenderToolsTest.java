@@ -138,7 +138,9 @@ class RenderToolsTest {
                 "udevadm test-builtin net_setup_link /sys/class/net/probe0 2>&1 | grep -E '^ID_NET_(NAME|LINK_FILE)='",
                 "SYSTEMD_LOG_LEVEL=info SYSTEMD_LOG_TARGET=console /lib/systemd/systemd-networkd > networkd.log 2>&1 &",
                 "pid=$!",
-                "for i in $(seq 50); do networkctl list 2>/dev/null | grep -q 'ext0 .*routable.*configured' && break; sleep 0.2; done",
+                // Until every link networkd manages is done (ext0 routable and none still configuring), at most 20 s.
+                "for i in $(seq 100); do l=$(networkctl list 2>/dev/null); echo \"$l\" | grep -q 'ext0 .*routable.*configured'"
+                        + " && ! echo \"$l\" | grep -q configuring && break; sleep 0.2; done",
                 "echo '== networkctl'; networkctl list --no-pager",
                 "echo '== addr'; ip -br addr",
                 "echo '== route'; ip route; ip -6 route show default",
