@@ -1,7 +1,9 @@
 package dev.metal.provision;
 
-import dev.metal.bmc.ProtocolConnector;
 import dev.metal.bmc.BmcConnector;
+import dev.metal.bmc.ProtocolConnector;
+import dev.metal.boot.BootContent;
+import dev.metal.cli.Wiring;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.Bmc;
@@ -21,6 +23,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A small lab for the workflow's tests: a state file with ready hosts, a files folder with
@@ -91,6 +95,23 @@ public final class Fleet {
 
     public Fleet host(String name, String rack, int u, String profile, int macIndex) {
         return host(name, rack, u, profile, macIndex, EnumSet.noneOf(Machine.Fault.class));
+    }
+
+    private Supplier<ProtocolConnector> savedConnector;
+    private Function<StateStore, BootContent> savedContent;
+
+    /** Makes the commands reach this fleet's BMCs and serve test boot content, until {@link #unwire}. */
+    public Fleet wire() {
+        savedConnector = Wiring.connector;
+        savedContent = Wiring.bootContent;
+        Wiring.connector = this::connector;
+        Wiring.bootContent = store -> new TestBootContent();
+        return this;
+    }
+
+    public void unwire() {
+        Wiring.connector = savedConnector;
+        Wiring.bootContent = savedContent;
     }
 
     public ProtocolConnector connector() {

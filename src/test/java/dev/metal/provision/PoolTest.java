@@ -1,17 +1,11 @@
 package dev.metal.provision;
 
-import dev.metal.state.StateStore;
-import java.util.function.Function;
-import dev.metal.bmc.ProtocolConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metal.bmc.BmcConnector;
 import dev.metal.bmc.PowerState;
-import dev.metal.boot.BootContent;
 import dev.metal.cli.CliRun;
-import dev.metal.cli.Wiring;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.HostState;
@@ -24,7 +18,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,22 +28,15 @@ class PoolTest {
     @TempDir
     Path dir;
     Fleet fleet;
-    Supplier<ProtocolConnector> savedConnector;
-    Function<StateStore, BootContent> savedContent;
 
     @BeforeEach
     void wire() throws Exception {
-        fleet = new Fleet(dir);
-        savedConnector = Wiring.connector;
-        savedContent = Wiring.bootContent;
-        Wiring.connector = fleet::connector;
-        Wiring.bootContent = store -> new TestBootContent();
+        fleet = new Fleet(dir).wire();
     }
 
     @AfterEach
     void unwire() {
-        Wiring.connector = savedConnector;
-        Wiring.bootContent = savedContent;
+        fleet.unwire();
     }
 
     @Test

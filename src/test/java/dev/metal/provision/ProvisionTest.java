@@ -1,8 +1,5 @@
 package dev.metal.provision;
 
-import dev.metal.state.StateStore;
-import java.util.function.Function;
-import dev.metal.bmc.ProtocolConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metal.bmc.BmcConnector;
 import dev.metal.boot.BootContent;
 import dev.metal.cli.CliRun;
-import dev.metal.cli.Wiring;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.Host;
@@ -27,7 +22,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,22 +32,15 @@ class ProvisionTest {
     @TempDir
     Path dir;
     Fleet fleet;
-    Supplier<ProtocolConnector> savedConnector;
-    Function<StateStore, BootContent> savedContent;
 
     @BeforeEach
     void wire() throws Exception {
-        fleet = new Fleet(dir);
-        savedConnector = Wiring.connector;
-        savedContent = Wiring.bootContent;
-        Wiring.connector = fleet::connector;
-        Wiring.bootContent = store -> new TestBootContent();
+        fleet = new Fleet(dir).wire();
     }
 
     @AfterEach
     void unwire() {
-        Wiring.connector = savedConnector;
-        Wiring.bootContent = savedContent;
+        fleet.unwire();
     }
 
     private CliRun metal(String... args) {
