@@ -134,6 +134,6 @@ public final class RenderBench {
         Map<String, ProfileMatch.NamedDisk> disks = Map.of("os", new ProfileMatch.NamedDisk("os", "M.2 1",
                 "/dev/disk/by-id/nvme-BENCH_" + name, "S" + name, 960_000_000_000L));
         return h.withMatch(new ProfileMatch("bench", nics, disks, "os", "slot"))
-                .withProvisioning(new Provisioning(null, "debian-12", Secret.of(RenderService.newToken()), null, null, 0, null));
+                .withProvisioning(new Provisioning(null, "debian-12", Secret.randomToken(), null, null, 0, null));
     }
 }

@@ -5,23 +5,13 @@ import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 
-/** Per-host boot tokens: 256 random bits, valid while one provisioning lasts. */
+/** Checks per-host boot tokens ({@link dev.metal.model.Secret#randomToken}), valid while one provisioning lasts. */
 public final class BootTokens {
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Compared against when a host has no token, so that the answer takes the same time. */
     private static final byte[] NONE = new byte[43];
 
     private BootTokens() {}
-
-    /** A fresh token, URL-safe (base64url without padding). */
-    public static String generate() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 
     /** True when {@code given} is the token of the host's current provisioning. */
     public static boolean valid(Host host, String given) {

@@ -21,6 +21,15 @@ public final class Secret {
         this.reference = reference;
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A fresh random token (256 bits, base64url without padding: safe in URLs and shell quotes). */
+    public static Secret randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return new Secret(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
     @JsonCreator
     public static Secret of(String reference) {
         return reference == null ? null : new Secret(reference);

@@ -7,7 +7,6 @@ import dev.metal.bmc.BootOverride;
 import dev.metal.bmc.PowerAction;
 import dev.metal.bmc.PowerState;
 import dev.metal.bmc.Protocol;
-import dev.metal.boot.BootTokens;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.Parallel;
@@ -263,7 +262,7 @@ public final class ProvisionService {
     }
 
     private void claim(Transaction tx, Host h, String requestId, int attempt, int slot, String reason) {
-        Provisioning p = new Provisioning(requestId, options.os(), Secret.of(BootTokens.generate()), tx.now(), null,
+        Provisioning p = new Provisioning(requestId, options.os(), Secret.randomToken(), tx.now(), null,
                 attempt, options.sshKeys());
         Host claimed = h.moveTo(HostState.PROVISIONING, "provision " + requestId, tx.now()).withProvisioning(p);
         Map<String, Object> detail = new LinkedHashMap<>();

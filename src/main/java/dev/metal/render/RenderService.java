@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import java.util.Map;
  * shows {@code ****} in its place.
  */
 public final class RenderService {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -141,7 +138,7 @@ public final class RenderService {
 
     private static Host ensureToken(Transaction tx, Host h, String os, List<String> issued) {
         if (h.provisioning() != null && h.provisioning().token() != null) return h;
-        Secret token = Secret.of(newToken());
+        Secret token = Secret.randomToken();
         Provisioning p = h.provisioning();
         Provisioning next = p == null
                 ? new Provisioning(null, os, token, null, null, 0, null)
@@ -150,13 +147,6 @@ public final class RenderService {
         tx.put(updated, "token-issued");
         issued.add(h.hostname());
         return updated;
-    }
-
-    /** A fresh boot token: 32 random bytes, URL-safe. */
-    public static String newToken() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** Single target: DIR/FILE. --all: DIR/TARGET/FILE, and site-wide DHCP files in DIR. */

@@ -50,7 +50,7 @@ class BootServerTest {
     void start() throws IOException {
         fleet = new Fleet(dir);
         fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r1", 2, "web", 2);
-        token = BootTokens.generate();
+        token = Secret.randomToken().reference();
         fleet.store.update(tx -> {
             Host h = tx.host("web-01");
             tx.put(h.moveTo(HostState.PROVISIONING, "test", tx.now()).withProvisioning(
@@ -118,7 +118,7 @@ class BootServerTest {
         assertTrue(ok.body().contains("/phone-home/web-01?token=" + token), ok.body());
         assertEquals(404, get("/config/web-01/nosuchkind?token=" + token).statusCode());
 
-        HttpResponse<String> wrong = get("/config/web-01/preseed?token=" + BootTokens.generate());
+        HttpResponse<String> wrong = get("/config/web-01/preseed?token=" + Secret.randomToken().reference());
         assertEquals(403, wrong.statusCode());
         assertFalse(wrong.body().contains("phone-home"));
         assertEquals(403, get("/config/web-01/preseed").statusCode());

@@ -46,7 +46,7 @@ class MachineTest {
     @Test
     void pxeBootFetchesWhatTheScriptNamesAndPhonesHome() throws Exception {
         Fleet fleet = new Fleet(dir).host("web-01", "r1", 1, "web", 1);
-        claim(fleet, "web-01", BootTokens.generate());
+        claim(fleet, "web-01", Secret.randomToken().reference());
         try (BootServer server = serve(fleet, new TestBootContent())) {
             Machine m = fleet.bmcs.machine("web-01");
             m.powerOn(BootDevice.PXE);
@@ -62,7 +62,7 @@ class MachineTest {
     @Test
     void namedImagesAsTheRendererWritesThemAreFetchedByTheirUrl() throws Exception {
         Fleet fleet = new Fleet(dir).host("web-01", "r1", 1, "web", 1);
-        claim(fleet, "web-01", BootTokens.generate());
+        claim(fleet, "web-01", Secret.randomToken().reference());
         BootContent named = new TestBootContent() {
             @Override
             public String ipxeScript(Host host, String baseUrl, String token) {
@@ -88,8 +88,8 @@ class MachineTest {
                 .host("web-01", "r1", 1, "web", 1, EnumSet.of(Machine.Fault.INSTALL_FAILS))
                 .host("web-02", "r1", 2, "web", 2, EnumSet.of(Machine.Fault.NO_PHONE_HOME))
                 .host("web-03", "r1", 3, "web", 3);
-        claim(fleet, "web-01", BootTokens.generate());
-        claim(fleet, "web-02", BootTokens.generate());
+        claim(fleet, "web-01", Secret.randomToken().reference());
+        claim(fleet, "web-02", Secret.randomToken().reference());
         try (BootServer server = serve(fleet, new TestBootContent())) {
             Machine failing = fleet.bmcs.machine("web-01");
             failing.powerOn(BootDevice.PXE);
@@ -120,7 +120,7 @@ class MachineTest {
     @Test
     void exitOneInTheScriptIsABootFailure() throws Exception {
         Fleet fleet = new Fleet(dir).host("web-01", "r1", 1, "web", 1);
-        claim(fleet, "web-01", BootTokens.generate());
+        claim(fleet, "web-01", Secret.randomToken().reference());
         BootContent broken = new TestBootContent() {
             @Override
             public String ipxeScript(Host host, String baseUrl, String token) {
