@@ -47,7 +47,7 @@ public final class ProvisionBench {
         for (int i = 1; i <= hosts; i++) {
             fleet.host(String.format("node-%03d", i), "r" + (i % 5 + 1), i / 5 + 1, "web", i);
         }
-        Wiring.connector = fleet::connector;
+        Wiring.connector = store -> fleet.connector();
         return fleet;
     }
 

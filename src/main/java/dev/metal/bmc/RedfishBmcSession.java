@@ -26,9 +26,23 @@ public final class RedfishBmcSession implements BmcSession {
         this.systemUri = systemUri;
     }
 
-    /** A connector for {@link ProtocolConnector}: every host over Redfish with these client options. */
-    public static BmcConnector connector(RedfishClient.Options options) {
-        return (host, protocol) -> open(host, options);
+    /** Told the certificate fingerprint a host's BMC showed on first contact, to pin it. */
+    @FunctionalInterface
+    public interface Pins {
+        void firstContact(String hostname, String fingerprint);
+    }
+
+    /**
+     * A connector for {@link ProtocolConnector}: every host over Redfish with these client
+     * options; a BMC met for the first time over TLS has its certificate pinned through {@code pins}.
+     */
+    public static BmcConnector connector(RedfishClient.Options options, Pins pins) {
+        return (host, protocol) -> {
+            RedfishBmcSession session = open(host, options);
+            String seen = session.client.fingerprint();
+            if (seen != null && host.bmc().tlsFingerprint() == null) pins.firstContact(host.hostname(), seen);
+            return session;
+        };
     }
 
     public static RedfishBmcSession open(Host host, RedfishClient.Options options) {

@@ -32,7 +32,7 @@ public final class BootCommand {
 
         @Override
         protected Result execute() {
-            PowerService service = new PowerService(store(), Wiring.connector.get(),
+            PowerService service = new PowerService(store(), Wiring.connector.apply(store()),
                     options.settings());
             return new PowerCommand.OutcomeResult(
                     service.boot(selection.resolve(store().load()), new BootOverride(device(), persistent, uefi)), true);

@@ -108,7 +108,7 @@ public final class PoolCommand {
 
         @Override
         protected Result execute() {
-            List<PoolService.Warmed> warmed = PoolService.warm(store(), Wiring.connector.get(), protocol);
+            List<PoolService.Warmed> warmed = PoolService.warm(store(), Wiring.connector.apply(store()), protocol);
             long bad = warmed.stream().filter(w -> w.reason() != null).count();
             return new Result() {
                 @Override

@@ -30,7 +30,7 @@ public final class PowerCommand {
 
         @Override
         protected Result execute() {
-            PowerService service = new PowerService(store(), Wiring.connector.get(),
+            PowerService service = new PowerService(store(), Wiring.connector.apply(store()),
                     options.settings());
             return new OutcomeResult(service.power(selection.resolve(store().load()), action()), false);
         }

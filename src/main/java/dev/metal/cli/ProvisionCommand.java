@@ -90,7 +90,7 @@ public final class ProvisionCommand extends BaseCommand {
         long start = System.nanoTime();
         validate();
         String keys = readKeys();
-        ProvisionService service = new ProvisionService(store(), Wiring.connector.get(),
+        ProvisionService service = new ProvisionService(store(), Wiring.connector.apply(store()),
                 new ProvisionService.Options(os, keys, timeout, retries, maxPerRack, parallel, protocol), start);
         if (dryRun) {
             List<Placement.Choice> plan = service.plan(hosts, profile, count);

@@ -1,14 +1,14 @@
 package dev.metal.cli;
 
+import dev.metal.bmc.CertificatePins;
 import dev.metal.bmc.ProtocolConnector;
 import dev.metal.bmc.RedfishBmcSession;
-import dev.metal.redfish.RedfishClient;
-import dev.metal.ipmi.IpmiSession;
 import dev.metal.boot.BootContent;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import dev.metal.boot.RenderedBootContent;
+import dev.metal.ipmi.IpmiSession;
+import dev.metal.redfish.RedfishClient;
 import dev.metal.state.StateStore;
+import java.util.function.Function;
 
 /**
  * The parts the commands get from other packages: how to reach a BMC and what the boot
@@ -17,8 +17,11 @@ import dev.metal.state.StateStore;
 public final class Wiring {
     private Wiring() {}
 
-    public static volatile Supplier<ProtocolConnector> connector = () -> new ProtocolConnector(
-            RedfishBmcSession.connector(RedfishClient.Options.defaults()), IpmiSession.Options.DEFAULT);
+    /** Redfish (pinning certificates met for the first time in this state) and IPMI. */
+    public static volatile Function<StateStore, ProtocolConnector> connector = store -> new ProtocolConnector(
+            RedfishBmcSession.connector(RedfishClient.Options.defaults(),
+                    (hostname, fingerprint) -> CertificatePins.remember(store, hostname, fingerprint)),
+            IpmiSession.Options.DEFAULT);
 
     public static volatile Function<StateStore, BootContent> bootContent = store -> new RenderedBootContent(store, null);
 }

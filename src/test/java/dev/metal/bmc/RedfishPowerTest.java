@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
+import dev.metal.lab.SelfSigned;
 import dev.metal.model.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,6 +108,28 @@ class RedfishPowerTest {
         CliRun none = CliRun.metal(state, "power", "status");
         assertEquals(2, none.exitCode, none.toString());
         assertTrue(none.err.contains("name the hosts, or give --all or --rack R"), none.err);
+    }
+
+    @Test
+    void theFirstPowerCommandPinsTheCertificateAndAChangedOneIsRefused() throws Exception {
+        bmc.close();
+        SelfSigned first = SelfSigned.generate("bmc-first");
+        SelfSigned other = SelfSigned.generate("bmc-other");
+        bmc = RedfishEmulator.builder().mockup(Fleet.mockup("dmtf-public-rackmount1")).tls(first.context()).build();
+        int port = bmc.baseUri().getPort();
+        Path tls = dir.resolve("tls.json");
+        assertEquals(0, CliRun.metal(tls, "import", Fleet.rackCsv(dir, Map.of("rf1", bmc.address())).toString()).exitCode);
+        result(CliRun.metal(tls, "power", "status", "rf1", "--via", "redfish", "--json"));
+        JsonNode host = Json.mapper().readTree(CliRun.metal(tls, "--json", "host", "show", "rf1").out);
+        assertEquals(first.fingerprint(), host.get("bmc").get("tlsFingerprint").asText(), "pinned on first contact");
+
+        bmc.close();
+        bmc = RedfishEmulator.builder().mockup(Fleet.mockup("dmtf-public-rackmount1")).tls(other.context()).port(port)
+                .build();
+        CliRun changed = CliRun.metal(tls, "power", "off", "rf1", "--via", "redfish");
+        assertEquals(1, changed.exitCode, changed.toString());
+        assertTrue(changed.out.contains("certificate changed"), changed.toString());
+        assertEquals("On", power(), "nothing was sent to a BMC with another certificate");
     }
 
     @Test

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A small lab for the workflow's tests: a state file with ready hosts, a files folder with
@@ -97,14 +96,14 @@ public final class Fleet {
         return host(name, rack, u, profile, macIndex, EnumSet.noneOf(Machine.Fault.class));
     }
 
-    private Supplier<ProtocolConnector> savedConnector;
+    private Function<StateStore, ProtocolConnector> savedConnector;
     private Function<StateStore, BootContent> savedContent;
 
     /** Makes the commands reach this fleet's BMCs and serve test boot content, until {@link #unwire}. */
     public Fleet wire() {
         savedConnector = Wiring.connector;
         savedContent = Wiring.bootContent;
-        Wiring.connector = this::connector;
+        Wiring.connector = store -> connector();
         Wiring.bootContent = store -> new TestBootContent();
         return this;
     }

@@ -35,7 +35,7 @@ public final class ProvisionProcess {
         for (Host h : new StateStore(state, "test").load().hosts().values()) {
             bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
         }
-        Wiring.connector = () -> new ProtocolConnector(bmcs, (BmcConnector) null);
+        Wiring.connector = store -> new ProtocolConnector(bmcs, (BmcConnector) null);
         Wiring.bootContent = store -> new TestBootContent();
         String[] metal = Arrays.copyOfRange(args, 3, args.length);
         System.exit(Cli.run(Context.system(), metal));
