@@ -8,8 +8,7 @@ cd "$(dirname "$0")/../.."
 hosts="${1:-10000}"
 cp="target/classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
 mkdir -p target/bench
-javac -q -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java 2>/dev/null \
-  || javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java
+javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java
 echo "== in-process render core"
 java -cp "target/bench:$cp" dev.metal.bench.RenderBench "$hosts"
 

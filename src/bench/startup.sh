@@ -11,8 +11,7 @@ command -v hyperfine > /dev/null || { echo "needs hyperfine (apt-get install hyp
 command -v redfishtool > /dev/null || { echo "needs redfishtool (apt-get install redfishtool)" >&2; exit 1; }
 cp="target/classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
 mkdir -p target/bench
-javac -q -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java 2>/dev/null \
-  || javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java
+javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 java -cp "target/bench:$cp" dev.metal.bench.RenderBench 1000 "$work/state.json" > /dev/null

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Scrape benchmarks, run on demand (src/bench/run.sh), printing figures:
+ * Scrape benchmarks, run on demand (src/bench/scrape.sh), printing figures:
  *   lenovo  - one lenovo-sr650-xcc with its recorded per-resource latencies: metal scrape vs python3-sushy
  *   fleet N [P...] - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
  *                    at --parallel P (default: N, then 32)

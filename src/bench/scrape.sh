@@ -1,7 +1,7 @@
 #!/bin/sh
 # Scrape benchmarks (run on demand, not part of the test suite):
-#   src/bench/run.sh lenovo     one lenovo-sr650-xcc with its recorded latencies: metal vs python3-sushy
-#   src/bench/run.sh fleet 500 [P...]  500 emulated BMCs, 100 ms per request, 2 concurrent requests each,
+#   src/bench/scrape.sh lenovo     one lenovo-sr650-xcc with its recorded latencies: metal vs python3-sushy
+#   src/bench/scrape.sh fleet 500 [P...]  500 emulated BMCs, 100 ms per request, 2 concurrent requests each,
 #                               scrape --all at --parallel P (default: 500, then 32)
 set -e
 cd "$(dirname "$0")/../.."
