@@ -15,13 +15,13 @@ final class BmcOptions {
             description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--interval", paramLabel = "MS", defaultValue = "200",
-            description = "Minimum milliseconds between two commands to the same BMC (default: ${DEFAULT-VALUE}).")
-    long intervalMillis;
+    @Option(names = "--interval", paramLabel = "DUR", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "Least time between two commands to the same BMC (default: ${DEFAULT-VALUE}).")
+    Duration interval;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--wait", paramLabel = "DUR", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to read back a change until it shows (default: ${DEFAULT-VALUE}).")
-    double waitSeconds;
+    Duration wait;
 
     @Option(names = "--force", description = "Act on hosts in state active too.")
     boolean force;
@@ -33,9 +33,6 @@ final class BmcOptions {
             case "auto" -> Protocol.AUTO;
             default -> throw new dev.metal.model.BadInputException("--via must be redfish, ipmi or auto, not '" + via + "'");
         };
-        if (waitSeconds <= 0) throw new dev.metal.model.BadInputException("--wait must be positive");
-        if (intervalMillis < 0) throw new dev.metal.model.BadInputException("--interval must not be negative");
-        return new PowerService.Settings(protocol, parallel, Duration.ofMillis(intervalMillis),
-                Duration.ofMillis((long) (waitSeconds * 1000)), Duration.ofMillis(500), force);
+        return new PowerService.Settings(protocol, parallel, interval, wait, Duration.ofMillis(500), force);
     }
 }

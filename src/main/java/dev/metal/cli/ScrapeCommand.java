@@ -37,9 +37,9 @@ public final class ScrapeCommand extends BaseCommand {
             description = "Requests in flight per BMC (default: ${DEFAULT-VALUE}; BMCs are weak).")
     int bmcConcurrency;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "30s", converter = DurationConverter.class,
             description = "Time to wait for one answer before retrying (default: ${DEFAULT-VALUE}).")
-    int timeout;
+    Duration timeout;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
             description = "Retries on timeouts and 5xx answers, with backoff (default: ${DEFAULT-VALUE}).")
@@ -62,9 +62,8 @@ public final class ScrapeCommand extends BaseCommand {
     protected Result execute() {
         if (parallel < 1) throw new dev.metal.model.BadInputException("--parallel must be at least 1");
         if (bmcConcurrency < 1) throw new dev.metal.model.BadInputException("--bmc-concurrency must be at least 1");
-        if (timeout < 1) throw new dev.metal.model.BadInputException("--timeout must be at least 1 second");
         RedfishClient.Options client = RedfishClient.Options.defaults()
-                .withReadTimeout(Duration.ofSeconds(timeout))
+                .withReadTimeout(timeout)
                 .withMaxConcurrent(bmcConcurrency)
                 .withRetries(Math.max(0, retries))
                 .withInsecure(insecure);
