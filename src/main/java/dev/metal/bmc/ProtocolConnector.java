@@ -26,10 +26,6 @@ public final class ProtocolConnector implements BmcConnector {
         this(redfish, (host, protocol) -> IpmiBmcSession.open(host, ipmiOptions));
     }
 
-    public static ProtocolConnector ipmiOnly(IpmiSession.Options options) {
-        return new ProtocolConnector(null, options);
-    }
-
     @Override
     public BmcSession open(Host host, Protocol protocol) {
         return switch (protocol) {

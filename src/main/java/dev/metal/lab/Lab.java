@@ -517,13 +517,6 @@ public final class Lab implements AutoCloseable {
         return options.dir().resolve("dnsmasq.leases");
     }
 
-    /** The discover options that turn a lease's bare IP into this lab's BMC URL. */
-    public List<String> discoverArgs() {
-        List<String> args = new ArrayList<>(List.of("--leases", leases().toString()));
-        if (options.bmcPort() != 443) args.addAll(List.of("--port", Integer.toString(options.bmcPort())));
-        return args;
-    }
-
     /** Stops every BMC and ipmi_sim and removes lab.pid; safe to call twice. */
     @Override
     public synchronized void close() {

@@ -259,13 +259,6 @@ public final class RedfishEmulator implements AutoCloseable {
         this.unresponsive = on;
     }
 
-    public void clearFaults() {
-        failures.clear();
-        hanging.clear();
-        malformed.clear();
-        redirecting.clear();
-    }
-
     public void addListener(Listener listener) {
         listeners.add(listener);
     }

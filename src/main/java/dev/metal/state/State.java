@@ -41,23 +41,11 @@ public record State(
         return new State(schemaVersion, hosts, newSite, poolTargets);
     }
 
-    public State withHost(Host host) {
-        TreeMap<String, Host> copy = new TreeMap<>(hosts);
-        copy.put(host.hostname(), host);
-        return withHosts(copy);
-    }
-
     /** The number of ready hosts to keep per profile ({@code metal pool}); 0 removes the target. */
     public State withPoolTarget(String profile, int target) {
         TreeMap<String, Integer> copy = new TreeMap<>(poolTargets);
         if (target <= 0) copy.remove(profile);
         else copy.put(profile, target);
         return new State(schemaVersion, hosts, site, copy);
-    }
-
-    public State withoutHost(String hostname) {
-        TreeMap<String, Host> copy = new TreeMap<>(hosts);
-        copy.remove(hostname);
-        return withHosts(copy);
     }
 }
