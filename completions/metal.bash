@@ -1384,6 +1384,7 @@ function _picocli_metal_power_status() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1392,7 +1393,9 @@ function _picocli_metal_power_status() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1429,6 +1432,7 @@ function _picocli_metal_power_on() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1437,7 +1441,9 @@ function _picocli_metal_power_on() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1474,6 +1480,7 @@ function _picocli_metal_power_off() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1482,7 +1489,9 @@ function _picocli_metal_power_off() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1519,6 +1528,7 @@ function _picocli_metal_power_soft() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1527,7 +1537,9 @@ function _picocli_metal_power_soft() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1564,6 +1576,7 @@ function _picocli_metal_power_cycle() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1572,7 +1585,9 @@ function _picocli_metal_power_cycle() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1609,6 +1624,7 @@ function _picocli_metal_power_reset() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1617,7 +1633,9 @@ function _picocli_metal_power_reset() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1654,6 +1672,7 @@ function _picocli_metal_boot_pxe() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1662,7 +1681,9 @@ function _picocli_metal_boot_pxe() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1699,6 +1720,7 @@ function _picocli_metal_boot_disk() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1707,7 +1729,9 @@ function _picocli_metal_boot_disk() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1744,6 +1768,7 @@ function _picocli_metal_boot_bios() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1752,7 +1777,9 @@ function _picocli_metal_boot_bios() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return
@@ -1789,6 +1816,7 @@ function _picocli_metal_boot_cdrom() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
+  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1797,7 +1825,9 @@ function _picocli_metal_boot_cdrom() {
       return
       ;;
     '--via')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${P_option_args[@]}" ) )
+      return $?
       ;;
     '--parallel')
       return

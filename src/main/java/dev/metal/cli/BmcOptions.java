@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 /** The options every command that talks to BMCs for power or boot shares. */
 final class BmcOptions {
     @Option(names = "--via", paramLabel = "P", defaultValue = "auto",
-            description = "Protocol: redfish, ipmi or auto (Redfish when the BMC has it, else IPMI; default: ${DEFAULT-VALUE}).")
-    String via;
+            description = "BMC protocol: ${COMPLETION-CANDIDATES} (auto: Redfish when the BMC has it, else IPMI; "
+                    + "default: ${DEFAULT-VALUE}).")
+    Protocol via;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
             description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
@@ -27,12 +28,6 @@ final class BmcOptions {
     boolean force;
 
     PowerService.Settings settings() {
-        Protocol protocol = switch (via.toLowerCase(java.util.Locale.ROOT)) {
-            case "redfish" -> Protocol.REDFISH;
-            case "ipmi" -> Protocol.IPMI;
-            case "auto" -> Protocol.AUTO;
-            default -> throw new dev.metal.model.BadInputException("--via must be redfish, ipmi or auto, not '" + via + "'");
-        };
-        return new PowerService.Settings(protocol, parallel, interval, wait, Duration.ofMillis(500), force);
+        return new PowerService.Settings(via, parallel, interval, wait, Duration.ofMillis(500), force);
     }
 }
