@@ -3,6 +3,8 @@
 #   src/bench/scrape.sh lenovo     one lenovo-sr650-xcc with its recorded latencies: metal vs python3-sushy
 #   src/bench/scrape.sh fleet 500 [P...]  500 emulated BMCs, 100 ms per request, 2 concurrent requests each,
 #                               scrape --all at --parallel P (default: 500, then 32)
+#   src/bench/scrape.sh serve-fleet 500   the same fleet, imported into a state file, served until killed
+#                               (for profiling metal by hand; prints the state file's path)
 set -e
 cd "$(dirname "$0")/../.."
 [ -x target/metal/bin/metal ] || mvn -q -o package -DskipTests

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
  *   lenovo  - one lenovo-sr650-xcc with its recorded per-resource latencies: metal scrape vs python3-sushy
  *   fleet N [P...] - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
  *                    at --parallel P (default: N, then 32)
+ *   serve-fleet N  - the same fleet, imported into a state file, served until killed (for profiling by hand)
  */
 public final class ScrapeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,9 +37,14 @@ public final class ScrapeBench {
             System.out.println(emu.address());
             Thread.sleep(Long.MAX_VALUE);
         }
+        if (which.equals("serve-fleet")) {
+            // For profiling by hand: the fleet, imported into a state file, until killed.
+            fleet(mockups, metal, Integer.parseInt(args[1]), null, true);
+            Thread.sleep(Long.MAX_VALUE);
+        }
         if (which.equals("lenovo")) lenovo(project, mockups, metal);
         else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500,
-                args.length > 2 ? List.of(args).subList(2, args.length) : null);
+                args.length > 2 ? List.of(args).subList(2, args.length) : null, false);
         System.exit(0);
     }
 
@@ -103,8 +109,8 @@ public final class ScrapeBench {
         }
     }
 
-    /** Runs scrape --all at each --parallel given (default: N, then 32). */
-    static void fleet(Path mockups, Path metal, int n, List<String> parallels) throws Exception {
+    /** Runs scrape --all at each --parallel given (default: N, then 32); or, with serveOnly, leaves the fleet up. */
+    static void fleet(Path mockups, Path metal, int n, List<String> parallels, boolean serveOnly) throws Exception {
         // One tree shared by every BMC: generated-hardware stand-in with $expand in the service root.
         Map<String, ObjectNode> tree = RedfishEmulator.readMockup(mockups.resolve("dmtf-public-localstorage"));
         ExecutorService shared = Executors.newCachedThreadPool(r -> {
@@ -123,6 +129,10 @@ public final class ScrapeBench {
             Path state = dir.resolve("state.json");
             csv(dir, fleet.stream().map(RedfishEmulator::address).toList());
             run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
+            if (serveOnly) {
+                System.out.println("serving " + n + " BMCs; state file " + state);
+                return;
+            }
             // One untimed scrape first: the emulators' JIT then no longer competes with the measured runs.
             run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "--all", "--parallel",
                     String.valueOf(n));
@@ -181,8 +191,10 @@ public final class ScrapeBench {
                         + " same cores)%n", cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], cpu1[0] - cpu0[0]);
             }
         } finally {
-            fleet.forEach(RedfishEmulator::close);
-            shared.shutdownNow();
+            if (!serveOnly) {
+                fleet.forEach(RedfishEmulator::close);
+                shared.shutdownNow();
+            }
         }
     }
 
