@@ -8,7 +8,6 @@ cd "$(dirname "$0")/../.."
 hosts=${1:-50}
 install_ms=${2:-200}
 mvn -q -o package -DskipTests
-mvn -q -o test-compile
 out=target/bench-classes
 mkdir -p "$out"
 cp="target/classes:target/test-classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"

@@ -7,7 +7,6 @@ import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.model.Site;
 import dev.metal.render.Allocator;
-import dev.metal.render.RenderService;
 import dev.metal.render.Renderer;
 import dev.metal.render.SitePlans;
 import dev.metal.state.StateStore;

@@ -39,12 +39,13 @@ public final class ScrapeBench {
         }
         if (which.equals("serve-fleet")) {
             // For profiling by hand: the fleet, imported into a state file, until killed.
-            fleet(mockups, metal, Integer.parseInt(args[1]), null, true);
+            Fleet f = startFleet(mockups, metal, Integer.parseInt(args[1]));
+            System.out.println("serving " + f.bmcs().size() + " BMCs; state file " + f.state());
             Thread.sleep(Long.MAX_VALUE);
         }
         if (which.equals("lenovo")) lenovo(project, mockups, metal);
         else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500,
-                args.length > 2 ? List.of(args).subList(2, args.length) : null, false);
+                args.length > 2 ? List.of(args).subList(2, args.length) : null);
         System.exit(0);
     }
 
@@ -109,8 +110,16 @@ public final class ScrapeBench {
         }
     }
 
-    /** Runs scrape --all at each --parallel given (default: N, then 32); or, with serveOnly, leaves the fleet up. */
-    static void fleet(Path mockups, Path metal, int n, List<String> parallels, boolean serveOnly) throws Exception {
+    /** N emulated BMCs serving one tree, imported into a fresh state file. */
+    record Fleet(List<RedfishEmulator> bmcs, ExecutorService executor, Path dir, Path state) implements AutoCloseable {
+        @Override
+        public void close() {
+            bmcs.forEach(RedfishEmulator::close);
+            executor.shutdownNow();
+        }
+    }
+
+    static Fleet startFleet(Path mockups, Path metal, int n) throws Exception {
         // One tree shared by every BMC: generated-hardware stand-in with $expand in the service root.
         Map<String, ObjectNode> tree = RedfishEmulator.readMockup(mockups.resolve("dmtf-public-localstorage"));
         ExecutorService shared = Executors.newCachedThreadPool(r -> {
@@ -118,21 +127,25 @@ public final class ScrapeBench {
             t.setDaemon(true);
             return t;
         });
-        List<RedfishEmulator> fleet = new ArrayList<>();
+        List<RedfishEmulator> bmcs = new ArrayList<>();
         RedfishEmulator.SharedAnswers answers = new RedfishEmulator.SharedAnswers();
-        try {
-            for (int i = 0; i < n; i++) {
-                fleet.add(RedfishEmulator.builder().resources(tree).latencyMs(100)
-                        .maxConcurrent(2, RedfishEmulator.Overload.WAIT).maxSessions(4).executor(shared).shareAnswers(answers).build());
-            }
-            Path dir = Files.createTempDirectory("metal-bench");
-            Path state = dir.resolve("state.json");
-            csv(dir, fleet.stream().map(RedfishEmulator::address).toList());
-            run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
-            if (serveOnly) {
-                System.out.println("serving " + n + " BMCs; state file " + state);
-                return;
-            }
+        for (int i = 0; i < n; i++) {
+            bmcs.add(RedfishEmulator.builder().resources(tree).latencyMs(100)
+                    .maxConcurrent(2, RedfishEmulator.Overload.WAIT).maxSessions(4).executor(shared).shareAnswers(answers).build());
+        }
+        Path dir = Files.createTempDirectory("metal-bench");
+        Path state = dir.resolve("state.json");
+        csv(dir, bmcs.stream().map(RedfishEmulator::address).toList());
+        run(dir, metal.toString(), "--state", state.toString(), "import", dir.resolve("rack.csv").toString());
+        return new Fleet(bmcs, shared, dir, state);
+    }
+
+    /** Runs scrape --all at each --parallel given (default: N, then 32). */
+    static void fleet(Path mockups, Path metal, int n, List<String> parallels) throws Exception {
+        try (Fleet f = startFleet(mockups, metal, n)) {
+            List<RedfishEmulator> fleet = f.bmcs();
+            Path dir = f.dir();
+            Path state = f.state();
             // One untimed scrape first: the emulators' JIT then no longer competes with the measured runs.
             run(dir, metal.toString(), "--state", state.toString(), "--json", "scrape", "--all", "--parallel",
                     String.valueOf(n));
@@ -189,11 +202,6 @@ public final class ScrapeBench {
                         twice.values().stream().mapToInt(Integer::intValue).sum(), twice.isEmpty() ? "" : twice);
                 System.out.printf("  cpu: metal %.2f s (%.2f s of it in the kernel), emulated fleet %.2f s (both on the"
                         + " same cores)%n", cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], cpu1[0] - cpu0[0]);
-            }
-        } finally {
-            if (!serveOnly) {
-                fleet.forEach(RedfishEmulator::close);
-                shared.shutdownNow();
             }
         }
     }

@@ -209,8 +209,7 @@ public final class BootServer implements AutoCloseable {
             if (h == null || !BootTokens.valid(h, query(ex, "token"))) return false;
             Provisioning p = h.provisioning();
             if (p.phonedHomeAt() == null) {
-                tx.put(h.withProvisioning(new Provisioning(p.requestId(), p.os(), p.token(), p.startedAt(),
-                        tx.now(), p.attempt(), p.sshKeys())), "phoned-home", Map.of("from", from));
+                tx.put(h.withProvisioning(p.withPhonedHomeAt(tx.now())), "phoned-home", Map.of("from", from));
             }
             return true;
         });

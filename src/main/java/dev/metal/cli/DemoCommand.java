@@ -1,6 +1,5 @@
 package dev.metal.cli;
 
-import dev.metal.boot.BootServer;
 import dev.metal.lab.DemoKit;
 import dev.metal.lab.Lab;
 import dev.metal.model.BadInputException;
@@ -83,9 +82,9 @@ public final class DemoCommand extends BaseCommand {
             steps.add(new Step("lab up", labLine, 0, ms));
 
             run(steps, "Import the rack CSV the lab wrote (no BMC addresses yet)", Set.of(0),
-                    "import", labDir.resolve("rack.csv").toString());
+                    "import", lab.rackCsv().toString());
             run(steps, "Discover each BMC's address from the DHCP leases, by BMC MAC", Set.of(0),
-                    "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(), "--port", Integer.toString(bmcPort));
+                    "discover", "--leases", lab.leases().toString(), "--port", Integer.toString(bmcPort));
             run(steps, "Scrape every BMC over Redfish (HTTPS; certificates pinned on first use)", Set.of(0),
                     "scrape", "--all");
             run(steps, "Match inventories against the hardware profiles in " + labDir.resolve("profiles")

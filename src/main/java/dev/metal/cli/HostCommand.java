@@ -9,7 +9,6 @@ import dev.metal.state.JournalEntry;
 import dev.metal.state.State;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,8 +2,6 @@ package dev.metal.cli;
 
 import dev.metal.bmc.PowerAction;
 import dev.metal.bmc.PowerService;
-import dev.metal.bmc.ProtocolConnector;
-import dev.metal.ipmi.IpmiSession;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.model.BadInputException;
 import dev.metal.render.RenderService;
+import dev.metal.render.SitePlans;
 import dev.metal.render.Renderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class RenderCommand extends BaseCommand {
     protected Result execute() {
         Renderer.Kind k = Renderer.Kind.parse(kind);
         if ((host == null) == !all) throw new BadInputException("name one HOST or give --all");
-        if (bootUrl != null && !bootUrl.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?")) {
+        if (bootUrl != null && !SitePlans.isBootUrl(bootUrl)) {
             throw new BadInputException("--boot-url must be an http:// or https:// URL");
         }
         RenderService.Outcome o = new RenderService(store(), templates)

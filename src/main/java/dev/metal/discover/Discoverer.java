@@ -26,26 +26,14 @@ public final class Discoverer {
         this.store = store;
     }
 
-    public Outcome discover(Path leaseFile, Leases.Format format, List<String> only) {
-        return discover(leaseFile, format, only, "https", 0);
-    }
-
     /**
-     * As {@link #discover(Path, Leases.Format, List)}, with the BMCs' web service at
-     * {@code scheme} and {@code port} (0: the scheme's own). The address stored is the bare IP
-     * when both are the defaults, else a URL such as https://10.0.0.5:8443.
+     * Stores the BMC address of each host whose BMC MAC has a lease (format null: detected),
+     * with the BMCs' web service at {@code scheme} and {@code port} (0: the scheme's own). The
+     * address stored is the bare IP when both are the defaults, else a URL such as https://10.0.0.5:8443.
      */
     public Outcome discover(Path leaseFile, Leases.Format format, List<String> only, String scheme, int port) {
-        Leases.Format f = format;
-        Map<String, Leases.Lease> leases = Leases.read(leaseFile, f);
-        if (f == null) {
-            try {
-                f = Leases.detect(java.nio.file.Files.readString(leaseFile));
-            } catch (java.io.IOException e) {
-                f = null;
-            }
-        }
-        Leases.Format used = f;
+        Leases.Parsed parsed = Leases.read(leaseFile, format);
+        Map<String, Leases.Lease> leases = parsed.byMac();
         return store.update(tx -> {
             List<Entry> entries = new ArrayList<>();
             for (Host h : List.copyOf(tx.hosts())) {
@@ -72,7 +60,7 @@ public final class Discoverer {
                 }
                 entries.add(new Entry(h.hostname(), h.bmc().mac(), address, changed ? "found" : "unchanged", old));
             }
-            return new Outcome(leaseFile, used, entries);
+            return new Outcome(leaseFile, parsed.format(), entries);
         });
     }
 

@@ -30,9 +30,13 @@ public final class Leases {
     /** One lease: a MAC in lower-case colon form, its address and when it ends (null: never). */
     public record Lease(String mac, String ip, Instant expires, String hostname) {}
 
+    /** A lease file read: the format it was read as, and the newest lease of each MAC. */
+    public record Parsed(Format format, Map<String, Lease> byMac) {}
+
     private Leases() {}
 
-    public static Map<String, Lease> read(Path file, Format format) {
+    /** Reads a lease file in this format, or in the one its content shows when format is null. */
+    public static Parsed read(Path file, Format format) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -58,7 +62,7 @@ public final class Leases {
             Lease old = byMac.get(l.mac());
             if (old == null || later(l.expires(), old.expires())) byMac.put(l.mac(), l);
         }
-        return byMac;
+        return new Parsed(f, byMac);
     }
 
     private static boolean later(Instant a, Instant b) {

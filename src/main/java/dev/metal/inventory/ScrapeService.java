@@ -123,7 +123,6 @@ public final class ScrapeService {
         if (o.fingerprint() != null && !o.fingerprint().equals(h.bmc().tlsFingerprint())) {
             next = next.withBmc(h.bmc().withTlsFingerprint(o.fingerprint()));
         }
-        boolean hardwareChanged = h.inventory() == null || !InventoryDiff.diff(h.inventory(), o.inventory()).isEmpty();
         next = next.withInventory(o.inventory());
         switch (h.state()) {
             case IMPORTED -> next = next.moveTo(HostState.DISCOVERED, "BMC address from the rack CSV", now)
@@ -131,6 +130,8 @@ public final class ScrapeService {
             case DISCOVERED, INVENTORIED, FAILED -> next = next.moveTo(HostState.INVENTORIED, "scraped", now);
             // A ready host stays ready unless its hardware changed; then it must be matched again.
             case READY -> {
+                boolean hardwareChanged = h.inventory() == null
+                        || !InventoryDiff.diff(h.inventory(), o.inventory()).isEmpty();
                 if (hardwareChanged) next = next.moveTo(HostState.INVENTORIED, "hardware changed", now);
             }
             default -> { } // --force on a busy host: inventory only, the state is not ours to change

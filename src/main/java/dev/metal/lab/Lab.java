@@ -6,6 +6,7 @@ import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.PowerState;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Log;
+import dev.metal.model.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -431,29 +432,20 @@ public final class Lab implements AutoCloseable {
     public void awaitReady(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         SSLContext trustAll = trustAll();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, Math.max(1, servers.size())));
-        try {
-            List<Future<Boolean>> checks = new ArrayList<>();
-            for (Server s : servers) {
-                if (s.faults.contains(FaultKind.BMC_TIMEOUT)) continue;
-                checks.add(pool.submit(() -> {
-                    while (System.nanoTime() < deadline) {
-                        if (answers(trustAll, s.ip, options.bmcPort())) return true;
-                        Thread.sleep(50);
-                    }
-                    throw new IllegalStateException("the BMC of " + s.hostname + " (" + s.ip + ":" + options.bmcPort()
-                            + ") did not answer within " + limit.toSeconds() + " s");
-                }));
+        List<Server> answering = servers.stream().filter(s -> !s.faults.contains(FaultKind.BMC_TIMEOUT)).toList();
+        Parallel.map(answering, 16, "lab-ready", s -> {
+            while (System.nanoTime() < deadline) {
+                if (answers(trustAll, s.ip, options.bmcPort())) return s;
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the lab");
+                }
             }
-            for (Future<Boolean> f : checks) f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the lab");
-        } finally {
-            pool.shutdownNow();
-        }
+            throw new IllegalStateException("the BMC of " + s.hostname + " (" + s.ip + ":" + options.bmcPort()
+                    + ") did not answer within " + limit.toSeconds() + " s");
+        });
     }
 
     /** One HTTPS GET of the service root; true on a 200. */
@@ -509,10 +501,12 @@ public final class Lab implements AutoCloseable {
         return null;
     }
 
+    /** The rack CSV the lab wrote, to import. */
     public Path rackCsv() {
         return options.dir().resolve("rack.csv");
     }
 
+    /** The dnsmasq lease file that gives each BMC its address, to discover from. */
     public Path leases() {
         return options.dir().resolve("dnsmasq.leases");
     }

@@ -276,12 +276,6 @@ public final class RedfishEmulator implements AutoCloseable {
         version.incrementAndGet();
     }
 
-    public void remove(String uri) {
-        version.incrementAndGet();
-        resources.remove(key(uri));
-        version.incrementAndGet();
-    }
-
     @Override
     public void close() {
         closing.countDown();

@@ -17,10 +17,6 @@ public final class Log {
         verbose = isVerbose;
     }
 
-    public static boolean verbose() {
-        return verbose;
-    }
-
     public static void warn(String message) {
         print("warning: " + message);
     }

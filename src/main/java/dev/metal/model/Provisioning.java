@@ -8,4 +8,13 @@ import java.time.Instant;
  * reaches output.
  */
 public record Provisioning(String requestId, String os, Secret token, Instant startedAt, Instant phonedHomeAt,
-                           int attempt, String sshKeys) {}
+                           int attempt, String sshKeys) {
+    /** The same attempt with another token (null: the attempt has ended and its token stops working). */
+    public Provisioning withToken(Secret newToken) {
+        return new Provisioning(requestId, os, newToken, startedAt, phonedHomeAt, attempt, sshKeys);
+    }
+
+    public Provisioning withPhonedHomeAt(Instant when) {
+        return new Provisioning(requestId, os, token, startedAt, when, attempt, sshKeys);
+    }
+}

@@ -192,7 +192,6 @@ public final class PoolService {
     private static Host withoutToken(Host h) {
         Provisioning p = h.provisioning();
         if (p == null || p.token() == null) return h;
-        return h.withProvisioning(new Provisioning(p.requestId(), p.os(), null, p.startedAt(), p.phonedHomeAt(),
-                p.attempt(), p.sshKeys()));
+        return h.withProvisioning(p.withToken(null));
     }
 }

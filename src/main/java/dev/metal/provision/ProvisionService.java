@@ -297,16 +297,14 @@ public final class ProvisionService {
         boolean done = store.update(tx -> {
             Host h = tx.host(hostname);
             if (!ours(h, requestId)) return false;
-            Provisioning p = h.provisioning();
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("request", requestId);
             detail.put("attempt", attempt);
             detail.put("bootCommandMs", t.bootMs());
             detail.put("powerCommandMs", t.powerMs());
             detail.put("phoneHomeMs", t.phoneHomeMs());
-            tx.put(h.moveTo(HostState.ACTIVE, "provisioned with " + p.os(), tx.now()).withProvisioning(
-                    new Provisioning(p.requestId(), p.os(), null, p.startedAt(), p.phonedHomeAt(), p.attempt(),
-                            p.sshKeys())), "provisioned", detail);
+            tx.put(h.moveTo(HostState.ACTIVE, "provisioned with " + h.provisioning().os(), tx.now())
+                    .withProvisioning(h.provisioning().withToken(null)), "provisioned", detail);
             return true;
         });
         if (!done) throw new Failure("left provisioning before it ended (changed by hand?)");
@@ -316,10 +314,9 @@ public final class ProvisionService {
         return store.update(tx -> {
             Host h = tx.host(hostname);
             if (!ours(h, requestId)) return false;
-            Provisioning p = h.provisioning();
-            tx.put(h.moveTo(HostState.QUARANTINED, reason, tx.now()).withProvisioning(
-                    new Provisioning(p.requestId(), p.os(), null, p.startedAt(), p.phonedHomeAt(), p.attempt(),
-                            p.sshKeys())), "provision-failed", Map.of("request", requestId, "reason", reason));
+            tx.put(h.moveTo(HostState.QUARANTINED, reason, tx.now())
+                    .withProvisioning(h.provisioning().withToken(null)),
+                    "provision-failed", Map.of("request", requestId, "reason", reason));
             return true;
         });
     }

@@ -43,13 +43,6 @@ public final class InventoryMapper {
         return new InventoryMapper(walk.resources(), walk.warnings()).inventory(scrapedAt);
     }
 
-    /** Maps resources keyed by URI (any case, slash or not), for tests and offline use. */
-    public static Inventory map(Map<String, JsonNode> byUri, Instant scrapedAt) {
-        Map<String, JsonNode> keyed = new LinkedHashMap<>();
-        byUri.forEach((k, v) -> keyed.put(Uris.key(k), v));
-        return new InventoryMapper(keyed, List.of()).inventory(scrapedAt);
-    }
-
     private Inventory inventory(Instant scrapedAt) {
         JsonNode root = get("/redfish/v1");
         List<JsonNode> systems = members(root == null ? null : root.get("Systems"));

@@ -124,7 +124,7 @@ public final class RedfishClient implements AutoCloseable {
         this.password = password;
         this.options = options;
         this.permits = new Semaphore(Math.max(1, options.maxConcurrent()));
-        this.trust = new PinningTrust(host, options.insecure() ? null : pinnedFingerprint, options.insecure());
+        this.trust = new PinningTrust(host, options.insecure() ? null : pinnedFingerprint);
         OkHttpClient.Builder b = Base.CLIENT.newBuilder()
                 .connectionPool(Base.pool(base))
                 .connectTimeout(options.connectTimeout())
@@ -479,15 +479,14 @@ public final class RedfishClient implements AutoCloseable {
     /** Trust on first use: accept and remember the first certificate, then only that one. */
     private static final class PinningTrust implements X509TrustManager {
         private final String host;
+        /** Null on first contact and with --insecure: any certificate is taken. */
         private final String pinned;
-        private final boolean insecure;
         volatile String seen;
         volatile CertificateChangedException changed;
 
-        PinningTrust(String host, String pinned, boolean insecure) {
+        PinningTrust(String host, String pinned) {
             this.host = host;
             this.pinned = pinned;
-            this.insecure = insecure;
         }
 
         @Override
@@ -495,7 +494,7 @@ public final class RedfishClient implements AutoCloseable {
             if (chain == null || chain.length == 0) throw new CertificateException("no certificate");
             String fp = fingerprint(chain[0]);
             seen = fp;
-            if (insecure || pinned == null || pinned.equalsIgnoreCase(fp)) return;
+            if (pinned == null || pinned.equalsIgnoreCase(fp)) return;
             changed = new CertificateChangedException(host, pinned, fp);
             throw new CertificateException(changed.getMessage());
         }

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -87,10 +86,8 @@ public final class Walk {
         Walk w = new Walk(client);
         if (root == null) throw new RedfishException(client.host() + ": no Redfish service at /redfish/v1");
         w.expandQuery = expandQuery(root);
-        synchronized (w) {
-            w.depthOf.put(Uris.key("/redfish/v1"), 1);
-            w.depth = 1;
-        }
+        w.depthOf.put(Uris.key("/redfish/v1"), 1);
+        w.depth = 1;
         w.absorb(root, "/redfish/v1");
         w.runWorkers();
         return new Result(Map.copyOf(w.resources), List.copyOf(w.warnings), w.depth);
@@ -238,7 +235,7 @@ public final class Walk {
         JsonNode node = null;
         if (q != null && isCollectionLike(uri)) {
             try {
-                node = client.get(uri + (uri.contains("?") ? "&" : "?") + q);
+                node = client.get(uri + "?" + q);
             } catch (RedfishClient.HttpStatusException e) {
                 // Some BMCs advertise $expand and then refuse it: read one by one from here on.
                 expandQuery = null;
@@ -271,7 +268,7 @@ public final class Walk {
                 // Filed under the URI that was asked for: links point there, even when the body names another
                 // (a capture has Disk-2-0 and Disk-2-1 swapped).
                 String id = r.path("@odata.id").asText(null);
-                if (id != null && !Uris.key(id).equals(Uris.key(fetchedAs)) && !fetchedAs.contains("?")) {
+                if (id != null && !Uris.key(id).equals(Uris.key(fetchedAs))) {
                     warnings.add("resource at " + fetchedAs + " says it is " + id);
                 }
                 resources.put(Uris.key(fetchedAs), r);

@@ -126,11 +126,7 @@ public final class RenderService {
 
     /** Gives every host in the site plan its addresses; a single target must be placeable. */
     private static void allocate(Transaction tx, Site site, String target) {
-        Allocator.Outcome a = Allocator.allocate(site, tx.hosts());
-        for (Map.Entry<String, Map<String, String>> e : a.changed().entrySet()) {
-            Host h = tx.host(e.getKey());
-            tx.put(h.withAddresses(e.getValue()), "addresses-allocated", new LinkedHashMap<>(e.getValue()));
-        }
+        Allocator.Outcome a = Allocator.apply(tx, site);
         if (target != null) {
             for (String p : a.problems()) if (p.startsWith(target + ": ")) throw new BadInputException(p);
         }
@@ -142,7 +138,7 @@ public final class RenderService {
         Provisioning p = h.provisioning();
         Provisioning next = p == null
                 ? new Provisioning(null, os, token, null, null, 0, null)
-                : new Provisioning(p.requestId(), p.os(), token, p.startedAt(), p.phonedHomeAt(), p.attempt(), p.sshKeys());
+                : p.withToken(token);
         Host updated = h.withProvisioning(next);
         tx.put(updated, "token-issued");
         issued.add(h.hostname());

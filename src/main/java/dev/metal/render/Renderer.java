@@ -58,7 +58,6 @@ public final class Renderer {
      * @param maskToken write {@link Secret#MASK} where the token goes (for output a person sees)
      */
     public record Options(String os, String bootUrl, boolean maskToken) {
-        public static final Options MASKED = new Options(null, null, true);
         public static final Options REAL = new Options(null, null, false);
     }
 
@@ -79,10 +78,6 @@ public final class Renderer {
         this.templates = templates;
     }
 
-    public Templates templates() {
-        return templates;
-    }
-
     /** The files of one kind for one host (DHCP: this host's reservations only). */
     public Map<String, String> render(Kind kind, Host host, Site site, Options options) {
         return switch (kind) {
@@ -93,11 +88,6 @@ public final class Renderer {
             case DHCP -> dhcp(List.of(host), site);
             case FRR -> Map.of("frr.conf", templates.render("frr-server.conf", serverFrr(host, site)));
         };
-    }
-
-    /** One static convenience for callers that render a single file set now and then. */
-    public static Map<String, String> render(Kind kind, Host host, Site site, String os, Path templatesDir) {
-        return new Renderer(templatesDir).render(kind, host, site, new Options(os, null, false));
     }
 
     // ---- DHCP -------------------------------------------------------------------------
@@ -409,7 +399,7 @@ public final class Renderer {
 
     private static Map<String, String> allocated(Host host) {
         Map<String, String> a = host.addresses();
-        if (!host.rack().equals(a.get("rack")) || !a.containsKey("mgmt.ipv4")) {
+        if (!host.hasSiteAddresses() || !a.containsKey("mgmt.ipv4")) {
             throw new IllegalStateException(host.hostname() + " has no addresses allocated in rack " + host.rack());
         }
         return a;

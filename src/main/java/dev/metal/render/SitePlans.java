@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and checks a site plan file. Every problem is reported with its line, all at once,
@@ -23,6 +24,14 @@ public final class SitePlans {
     private SitePlans() {}
 
     static final Set<String> ROLES = Set.of("public", "mgmt");
+
+    /** Plain URL characters only: the boot URL lands inside shell quotes in the preseed. */
+    private static final Pattern BOOT_URL = Pattern.compile("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?");
+
+    /** Whether a boot URL is http(s) and safe to put in the rendered files. */
+    public static boolean isBootUrl(String url) {
+        return BOOT_URL.matcher(url).matches();
+    }
 
     public static Site read(Path file) {
         String text = UserFiles.readText(file);
@@ -116,8 +125,7 @@ public final class SitePlans {
 
         String url(YamlTree.Node parent, Map<String, YamlTree.Node> m, String key, boolean required) {
             String t = text(parent, m, key, required);
-            // Plain URL characters only: the URL lands inside shell quotes in the preseed.
-            if (t != null && !t.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?")) {
+            if (t != null && !isBootUrl(t)) {
                 problem(m.get(key), "'" + key + "' must be an http:// or https:// URL, not '" + t + "'");
             }
             return t;

@@ -1,6 +1,5 @@
 package dev.metal.render;
 
-import dev.metal.model.Host;
 import dev.metal.model.Site;
 import dev.metal.state.StateStore;
 import java.nio.file.Path;
@@ -22,11 +21,7 @@ public final class SiteService {
         Site site = SitePlans.read(file);
         return store.update(tx -> {
             tx.updateState(s -> s.withSite(site), "site-set", Map.of("file", file.toString(), "name", site.name()));
-            Allocator.Outcome a = Allocator.allocate(site, tx.hosts());
-            for (Map.Entry<String, Map<String, String>> e : a.changed().entrySet()) {
-                Host h = tx.host(e.getKey());
-                tx.put(h.withAddresses(e.getValue()), "addresses-allocated", new java.util.LinkedHashMap<>(e.getValue()));
-            }
+            Allocator.Outcome a = Allocator.apply(tx, site);
             return new Loaded(site, List.copyOf(a.changed().keySet()), a.problems());
         });
     }

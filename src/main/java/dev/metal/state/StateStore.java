@@ -2,6 +2,7 @@ package dev.metal.state;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.metal.model.Json;
@@ -163,9 +164,8 @@ public final class StateStore {
     private void appendJournal(List<JournalEntry> entries) throws IOException {
         if (entries.isEmpty()) return;
         StringBuilder lines = new StringBuilder();
-        ObjectMapper lineMapper = mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
         for (JournalEntry entry : entries) {
-            lines.append(lineMapper.writeValueAsString(entry)).append('\n');
+            lines.append(MapperHolder.LINE_WRITER.writeValueAsString(entry)).append('\n');
         }
         try (FileChannel channel = openOwnerOnly(journalFile,
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -218,6 +218,8 @@ public final class StateStore {
         static final ObjectMapper MAPPER = Json.configure(JsonMapper.builder())
                 .addMixIn(Secret.class, SecretAsReference.class)
                 .build();
+        /** One journal entry per line. */
+        static final ObjectWriter LINE_WRITER = MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
     }
 
     static ObjectMapper mapper() {

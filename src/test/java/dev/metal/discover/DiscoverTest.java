@@ -75,7 +75,7 @@ class DiscoverTest {
 
     @Test
     void dnsmasqLatestLeaseWinsAndIpv6IsSkipped() throws Exception {
-        Map<String, Leases.Lease> l = Leases.read(write("dnsmasq.leases", DNSMASQ), null);
+        Map<String, Leases.Lease> l = Leases.read(write("dnsmasq.leases", DNSMASQ), null).byMac();
         assertEquals(2, l.size());
         assertEquals("10.0.0.11", l.get("02:00:00:00:00:01").ip());
         assertEquals(Instant.ofEpochSecond(1763745600), l.get("02:00:00:00:00:01").expires());
@@ -85,7 +85,7 @@ class DiscoverTest {
 
     @Test
     void iscActiveLeasesNewestWins() throws Exception {
-        Map<String, Leases.Lease> l = Leases.read(write("dhcpd.leases", ISC), null);
+        Map<String, Leases.Lease> l = Leases.read(write("dhcpd.leases", ISC), null).byMac();
         assertEquals("10.0.0.11", l.get("02:00:00:00:00:01").ip());
         assertEquals("bmc-a", l.get("02:00:00:00:00:01").hostname());
         assertNull(l.get("02:00:00:00:00:03"), "a free lease is no address");
@@ -94,7 +94,7 @@ class DiscoverTest {
 
     @Test
     void keaMemfileCsv() throws Exception {
-        Map<String, Leases.Lease> l = Leases.read(write("kea-leases4.csv", KEA), null);
+        Map<String, Leases.Lease> l = Leases.read(write("kea-leases4.csv", KEA), null).byMac();
         assertEquals("10.0.0.11", l.get("02:00:00:00:00:01").ip());
         assertEquals("10.0.0.12", l.get("02:00:00:00:00:02").ip());
         assertNull(l.get("02:00:00:00:00:03"), "state 2 is expired-reclaimed");

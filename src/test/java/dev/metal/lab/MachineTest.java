@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.metal.bmc.BootDevice;
 import dev.metal.boot.BootContent;
 import dev.metal.boot.BootServer;
-import dev.metal.boot.BootTokens;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metal.boot.BootContent;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
