@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,7 +135,11 @@ public final class Leases {
                 if (s.startsWith("hardware ethernet ")) {
                     mac = Macs.normalize(s.substring("hardware ethernet ".length()).trim());
                 } else if (s.startsWith("ends ")) {
-                    ends = iscTime(s.substring(5).trim());
+                    try {
+                        ends = iscTime(s.substring(5).trim());
+                    } catch (NumberFormatException | DateTimeParseException e) {
+                        problems.add(file + ": lease " + ip + ": cannot read '" + s + "' as a time");
+                    }
                 } else if (s.startsWith("binding state ")) {
                     state = s.substring("binding state ".length()).trim();
                 } else if (s.startsWith("client-hostname ")) {

@@ -69,7 +69,11 @@ public final class IpmiSimProcess implements AutoCloseable {
         try {
             Files.createDirectories(dir.resolve("state"));
             int chosen = port == 0 ? freeUdpPort() : port;
-            Files.writeString(dir.resolve("lan.conf"), lanConf(address, chosen, user, password));
+            // It holds the BMC password: owner only, like the lab's bmc-password file.
+            Path lanConf = dir.resolve("lan.conf");
+            Files.deleteIfExists(lanConf);
+            Files.createFile(lanConf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(lanConf, lanConf(address, chosen, user, password));
             Files.writeString(dir.resolve("sim.emu"), String.join("\n",
                     "mc_setbmc 0x20",
                     "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr",

@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -362,29 +361,12 @@ public final class Lab implements AutoCloseable {
 
     private void startIpmi() {
         // ipmi_sim takes a moment to start; a few at a time keeps a big lab from waiting on each in turn.
-        ExecutorService starter = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> started = new ArrayList<>();
-            for (Server s : servers) {
-                started.add(starter.submit(() -> {
-                    s.ipmi = IpmiSimProcess.start(options.dir().resolve("ipmi").resolve(s.hostname), s.ip,
-                            options.ipmiPort(), USER, password);
-                }));
-            }
-            for (Future<?> f : started) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while starting ipmi_sim");
-                }
-            }
-        } finally {
-            starter.shutdown();
-        }
+        // On a failure the starts not begun yet are dropped, and close() stops those that ran.
+        Parallel.map(servers, 4, "lab-ipmi-start", s -> {
+            s.ipmi = IpmiSimProcess.start(options.dir().resolve("ipmi").resolve(s.hostname), s.ip,
+                    options.ipmiPort(), USER, password);
+            return s;
+        });
         ipmiPoller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lab-ipmi-poll");
             t.setDaemon(true);

@@ -2,6 +2,7 @@ package dev.metal.provision;
 
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
+import dev.metal.model.Log;
 import dev.metal.model.Provisioning;
 import dev.metal.state.State;
 import dev.metal.state.StateStore;
@@ -49,13 +50,16 @@ final class PhoneHomeWatch implements AutoCloseable {
         while (!closed) {
             try {
                 if (!waiting.isEmpty()) check(store.load());
+            } catch (RuntimeException e) {
+                // An unreadable state file fails this round only; the next one reads it again.
+                Log.debug("phone-home watch: " + e.getMessage());
+            }
+            try {
                 synchronized (this) {
                     wait(POLL_MS);
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                // A state file being replaced can fail a read; the next round reads it again.
             }
         }
     }

@@ -277,7 +277,7 @@ public final class InventoryMapper {
             String location = text(a, "Location");
             if (location == null) continue;
             for (JsonNode p : a.path("PhysicalPorts")) {
-                String mac = Macs.normalize(first(text(p, "MacAddress"), ""));
+                String mac = Macs.normalize(text(p, "MacAddress"));
                 if (mac != null) out.put(mac, location);
             }
         }
@@ -286,7 +286,7 @@ public final class InventoryMapper {
 
     /** The USB or virtual NIC between host and BMC is not a server NIC. */
     private static boolean toBmc(JsonNode e) {
-        String id = (first(text(e, "Id"), "") + " " + first(text(e, "Name"), "")).toLowerCase(Locale.ROOT);
+        String id = (orEmpty(text(e, "Id")) + " " + orEmpty(text(e, "Name"))).toLowerCase(Locale.ROOT);
         return id.contains("tomanager") || id.contains("host interface") || e.path("Links").has("HostInterface")
                 || "Virtual".equals(text(e, "EthernetInterfaceType"));
     }
@@ -346,8 +346,8 @@ public final class InventoryMapper {
         if (bmc == null) return null;
         String mac = null;
         for (JsonNode e : members(bmc.get("EthernetInterfaces"))) {
-            if (toBmc(e) || first(text(e, "Id"), "").toLowerCase(Locale.ROOT).contains("host")) continue;
-            if (first(text(e, "Id"), "").toLowerCase(Locale.ROOT).startsWith("usb")) continue;
+            String id = orEmpty(text(e, "Id")).toLowerCase(Locale.ROOT);
+            if (toBmc(e) || id.contains("host") || id.startsWith("usb")) continue;
             mac = mac(first(text(e, "PermanentMACAddress"), text(e, "MACAddress")), "BMC interface " + text(e, "Id"));
             if (mac != null) break;
         }
@@ -466,6 +466,10 @@ public final class InventoryMapper {
     private static String first(String... values) {
         for (String v : values) if (v != null && !v.isBlank()) return v;
         return null;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private static List<String> dedupe(List<String> list) {

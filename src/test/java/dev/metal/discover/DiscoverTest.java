@@ -102,6 +102,16 @@ class DiscoverTest {
     }
 
     @Test
+    void anUnreadableIscTimeNamesTheFileAndLease() throws Exception {
+        Path state = dir.resolve("state.json");
+        Path leases = write("dhcpd.leases", ISC.replace("ends 6 2026/11/21 22:00:00", "ends 6 2026/13/45 22:00:00"));
+        CliRun run = CliRun.metal(state, "discover", "--leases", leases.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains(leases + ": lease 10.0.0.11: cannot read 'ends 6 2026/13/45 22:00:00' as a time"),
+                run.err);
+    }
+
+    @Test
     void unknownFormatIsBadInput() throws Exception {
         Path state = dir.resolve("state.json");
         CliRun run = CliRun.metal(state, "discover", "--leases", write("x.txt", "hello world\n").toString());

@@ -147,6 +147,9 @@ class LabTest {
                 bmcPort, ipmiPort, Duration.ofMillis(100));
         try (Lab lab = Lab.start(options)) {
             lab.awaitReady(Duration.ofSeconds(20));
+            // ipmi_sim's configuration holds the BMC password: owner only, like bmc-password.
+            Path lanConf = dir.resolve("ipmi").resolve("lab-r1-n02").resolve("lan.conf");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lanConf)));
             Path state = tmp.resolve("state.json");
             assertEquals(0, CliRun.metal(state, "import", dir.resolve("rack.csv").toString()).exitCode);
             assertEquals(0, CliRun.metal(state, "discover", "--leases", dir.resolve("dnsmasq.leases").toString(),

@@ -119,4 +119,22 @@ class WalkTest {
         }
         if (node.isContainerNode()) node.forEach(n -> held(n, out, false));
     }
+
+    @Test
+    void anInterfaceWithoutIdIsStillMapped() {
+        try (RedfishEmulator emu = RedfishEmulator.serve(Fleet.mockup("dmtf-public-tower"))) {
+            Inventory expected = walk(emu, new java.util.ArrayList<>());
+            for (String uri : List.of("/redfish/v1/Managers/BMC/EthernetInterfaces/Dedicated",
+                    "/redfish/v1/Systems/437XR1238R2/EthernetInterfaces/Network1")) {
+                ObjectNode nic = emu.resource(uri);
+                nic.remove("Id");
+                emu.put(uri, nic);
+            }
+            Inventory again = walk(emu, new java.util.ArrayList<>());
+            assertEquals(expected.bmc(), again.bmc());
+            // Without its Id the interface is named by its Name, but it is still there with its MAC.
+            assertEquals(expected.systems().get(0).nics().stream().map(Inventory.Nic::mac).toList(),
+                    again.systems().get(0).nics().stream().map(Inventory.Nic::mac).toList());
+        }
+    }
 }
