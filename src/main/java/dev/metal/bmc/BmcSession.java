@@ -5,9 +5,6 @@ package dev.metal.bmc;
  * the boot override. Closing it ends the BMC session.
  */
 public interface BmcSession extends AutoCloseable {
-    /** REDFISH or IPMI: the protocol that acts. */
-    Protocol protocol();
-
     PowerState powerState();
 
     /** Sends the action; confirmation (reading back) is the caller's job. */

@@ -40,11 +40,6 @@ public final class BmcThrottle {
     public BmcSession wrap(BmcSession session, String bmc) {
         return new BmcSession() {
             @Override
-            public Protocol protocol() {
-                return session.protocol();
-            }
-
-            @Override
             public PowerState powerState() {
                 await(bmc);
                 return session.powerState();

@@ -31,11 +31,6 @@ public final class IpmiBmcSession implements BmcSession {
     }
 
     @Override
-    public Protocol protocol() {
-        return Protocol.IPMI;
-    }
-
-    @Override
     public PowerState powerState() {
         return session.powerOn() ? PowerState.ON : PowerState.OFF;
     }

@@ -67,11 +67,6 @@ public final class RedfishBmcSession implements BmcSession {
     }
 
     @Override
-    public Protocol protocol() {
-        return Protocol.REDFISH;
-    }
-
-    @Override
     public PowerState powerState() {
         String state = client.read(systemUri).body().path("PowerState").asText("");
         return switch (state) {

@@ -2,6 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.bmc.PowerService;
 import dev.metal.bmc.Protocol;
+import dev.metal.state.StateStore;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,9 @@ final class BmcOptions {
     @Option(names = "--force", description = "Act on hosts in state active too.")
     boolean force;
 
-    PowerService.Settings settings() {
-        return new PowerService.Settings(via, parallel, interval, wait, Duration.ofMillis(500), force);
+    /** The power and boot service these options ask for, on this state file. */
+    PowerService service(StateStore store) {
+        return new PowerService(store, Wiring.connector.apply(store),
+                new PowerService.Settings(via, parallel, interval, wait, Duration.ofMillis(500), force));
     }
 }

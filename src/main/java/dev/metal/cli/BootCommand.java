@@ -2,7 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.BootOverride;
-import dev.metal.bmc.PowerService;
+import dev.metal.state.StateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,10 +29,9 @@ public final class BootCommand {
 
         @Override
         protected Result execute() {
-            PowerService service = new PowerService(store(), Wiring.connector.apply(store()),
-                    options.settings());
-            return new PowerCommand.OutcomeResult(
-                    service.boot(selection.resolve(store().load()), new BootOverride(device(), persistent, uefi)), true);
+            StateStore store = store();
+            BootOverride override = new BootOverride(device(), persistent, uefi);
+            return new PowerCommand.OutcomeResult(options.service(store).boot(selection.resolve(store.load()), override), true);
         }
     }
 

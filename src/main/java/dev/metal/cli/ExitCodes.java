@@ -12,6 +12,12 @@ public final class ExitCodes {
 
     private ExitCodes() {}
 
+    /** A command over many hosts: 0 when none failed, 1 when nothing was done, else 3. */
+    public static int forHosts(long failed, long done) {
+        if (failed == 0) return OK;
+        return done == 0 ? FAILURE : PARTIAL;
+    }
+
     /** For --help and the man pages. */
     public static Map<String, String> descriptions() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
@@ -83,28 +82,14 @@ public final class LabCommand {
                     installTime);
             long start = System.nanoTime();
             Lab lab = Lab.start(options);
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                lab.close();
-                stop.countDown();
-            }, "lab-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            try (UntilStopped running = new UntilStopped(lab::close)) {
                 lab.awaitReady(Duration.ofSeconds(60 + hosts / 10));
                 PrintWriter out = context().out();
                 describe(lab, out, System.nanoTime() - start);
                 // Scripts wait for this line.
                 out.println("ready");
                 out.flush();
-                if (duration == null) stop.await();
-                else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            } finally {
-                lab.close();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running
-                }
+                running.await(duration);
             }
             return Results.message("lab stopped", Map.of("stopped", dir.toAbsolutePath().toString()));
         }

@@ -19,11 +19,7 @@ import picocli.CommandLine.Parameters;
             "difference (see 'metal host show HOST'). Hosts that are provisioning,",
             "active or quarantined are not touched."},
         footerHeading = "%nFiles:%n",
-        footer = {
-            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
-            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
-            "  in it is one profile."
-        })
+        footer = ProfilesOption.FOOTER)
 public final class MatchCommand extends BaseCommand {
     @Parameters(paramLabel = "HOST", arity = "0..*", description = "Hosts to match.")
     List<String> hosts;
@@ -69,8 +65,7 @@ public final class MatchCommand extends BaseCommand {
 
             @Override
             public int exitCode() {
-                if (outcome.failed() == 0) return ExitCodes.OK;
-                return outcome.succeeded() > 0 ? ExitCodes.PARTIAL : ExitCodes.FAILURE;
+                return ExitCodes.forHosts(outcome.failed(), outcome.succeeded());
             }
         };
     }

@@ -125,7 +125,7 @@ public final class PoolCommand {
 
                 @Override
                 public int exitCode() {
-                    return bad == 0 ? ExitCodes.OK : bad == warmed.size() ? ExitCodes.FAILURE : ExitCodes.PARTIAL;
+                    return ExitCodes.forHosts(bad, warmed.size() - bad);
                 }
             };
         }

@@ -2,6 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.bmc.PowerAction;
 import dev.metal.bmc.PowerService;
+import dev.metal.state.StateStore;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +29,8 @@ public final class PowerCommand {
 
         @Override
         protected Result execute() {
-            PowerService service = new PowerService(store(), Wiring.connector.apply(store()),
-                    options.settings());
-            return new OutcomeResult(service.power(selection.resolve(store().load()), action()), false);
+            StateStore store = store();
+            return new OutcomeResult(options.service(store).power(selection.resolve(store.load()), action()), false);
         }
     }
 
@@ -130,8 +130,7 @@ public final class PowerCommand {
         @Override
         public int exitCode() {
             long failed = outcomes.stream().filter(o -> !o.ok()).count();
-            if (failed == 0) return ExitCodes.OK;
-            return failed == outcomes.size() ? ExitCodes.FAILURE : ExitCodes.PARTIAL;
+            return ExitCodes.forHosts(failed, outcomes.size() - failed);
         }
     }
 }

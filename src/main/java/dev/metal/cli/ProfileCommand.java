@@ -3,6 +3,7 @@ package dev.metal.cli;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.Profile;
+import dev.metal.model.UserFiles;
 import dev.metal.profile.ProfileFiles;
 import dev.metal.profile.ProfileFiles.Loaded;
 import dev.metal.profile.Suggester;
@@ -24,11 +25,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ProfileCommand.List.class, ProfileCommand.Show.class, ProfileCommand.Check.class,
             ProfileCommand.Suggest.class},
         footerHeading = "%nFiles:%n",
-        footer = {
-            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
-            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
-            "  in it is one profile."
-        })
+        footer = ProfilesOption.FOOTER)
 public final class ProfileCommand {
 
     static Loaded find(java.util.List<Loaded> loaded, String name, Path dir) {
@@ -38,11 +35,7 @@ public final class ProfileCommand {
 
     @Command(name = "list", description = "List the profiles in the profiles folder.",
         footerHeading = "%nFiles:%n",
-        footer = {
-            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
-            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
-            "  in it is one profile."
-        })
+        footer = ProfilesOption.FOOTER)
     static final class List extends BaseCommand {
         @Mixin
         ProfilesOption profiles;
@@ -89,11 +82,7 @@ public final class ProfileCommand {
 
     @Command(name = "show", description = "Show one profile file.",
         footerHeading = "%nFiles:%n",
-        footer = {
-            "  The profiles folder is --profiles DIR, else $METAL_PROFILES, else a",
-            "  folder 'profiles' beside the state file. Each *.yaml (or *.yml) file",
-            "  in it is one profile."
-        })
+        footer = ProfilesOption.FOOTER)
     static final class Show extends BaseCommand {
         @Parameters(paramLabel = "NAME", description = "The profile's name.")
         String name;
@@ -105,7 +94,7 @@ public final class ProfileCommand {
         protected Result execute() throws IOException {
             Path dir = profiles.resolve(root());
             Loaded l = find(ProfileFiles.loadFolder(dir), name, dir);
-            String text = Files.readString(l.file(), StandardCharsets.UTF_8);
+            String text = UserFiles.readText(l.file());
             return new Result() {
                 @Override
                 public Object json() {

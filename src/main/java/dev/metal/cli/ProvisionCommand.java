@@ -176,8 +176,7 @@ public final class ProvisionCommand extends BaseCommand {
 
         @Override
         public int exitCode() {
-            if (report.dryRun() || report.failed() == 0) return ExitCodes.OK;
-            return report.active() == 0 ? ExitCodes.FAILURE : ExitCodes.PARTIAL;
+            return report.dryRun() ? ExitCodes.OK : ExitCodes.forHosts(report.failed(), report.active());
         }
     }
 }

@@ -104,8 +104,7 @@ public final class RenderCommand extends BaseCommand {
 
             @Override
             public int exitCode() {
-                if (o.failures().isEmpty()) return ExitCodes.OK;
-                return o.files().isEmpty() ? ExitCodes.FAILURE : ExitCodes.PARTIAL;
+                return ExitCodes.forHosts(o.failures().size(), o.files().size());
             }
         };
     }

@@ -111,10 +111,8 @@ public final class ScrapeCommand extends BaseCommand {
 
             @Override
             public int exitCode() {
-                boolean anyFailed = results.stream().anyMatch(HostResult::failed);
-                boolean anyOk = results.stream().anyMatch(HostResult::ok);
-                if (!anyFailed) return ExitCodes.OK;
-                return anyOk ? ExitCodes.PARTIAL : ExitCodes.FAILURE;
+                return ExitCodes.forHosts(results.stream().filter(HostResult::failed).count(),
+                        results.stream().filter(HostResult::ok).count());
             }
         };
     }

@@ -5,8 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,25 +46,11 @@ public final class ServeCommand extends BaseCommand {
         Path folder = files != null ? files : defaultFiles(root().statePath());
         BootServer server = new BootServer(store(), Wiring.bootContent.apply(store()), folder, advertise, Math.max(1, threads));
         server.start(listen);
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            server.close();
-            stop.countDown();
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        // The one line a long-running server owes its user; stdout stays for the result.
-        context().err().println("metal: serving " + server.baseUrl() + " (files from " + folder + ")");
-        context().err().flush();
-        try {
-            if (duration == null) stop.await();
-            else stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            server.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
+        try (UntilStopped running = new UntilStopped(server::close)) {
+            // The one line a long-running server owes its user; stdout stays for the result.
+            context().err().println("metal: serving " + server.baseUrl() + " (files from " + folder + ")");
+            context().err().flush();
+            running.await(duration);
         }
         return Results.message("stopped serving " + server.baseUrl(), Map.of("stopped", server.baseUrl()));
     }

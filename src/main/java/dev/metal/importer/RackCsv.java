@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 public final class RackCsv {
     /** Column name → what it holds, for --help and error messages. */
     public static final Map<String, String> COLUMNS = columns();
+    private static final List<String> COLUMN_NAMES = List.copyOf(COLUMNS.keySet());
     static final List<String> REQUIRED = List.of("hostname", "rack", "u", "bmc_mac", "bmc_user", "bmc_password",
             "mgmt_mac");
 
@@ -110,7 +111,7 @@ public final class RackCsv {
 
     /** Column positions by name, -1 for an absent optional column. */
     private static int[] headerIndex(String[] header, Problems problems) {
-        List<String> names = new ArrayList<>(COLUMNS.keySet());
+        List<String> names = COLUMN_NAMES;
         int[] index = new int[names.size()];
         Arrays.fill(index, -1);
         for (int i = 0; i < header.length; i++) {
@@ -142,9 +143,8 @@ public final class RackCsv {
             return null;
         }
         Map<String, String> v = new HashMap<>();
-        List<String> names = new ArrayList<>(COLUMNS.keySet());
-        for (int i = 0; i < names.size(); i++) {
-            v.put(names.get(i), index[i] < 0 ? "" : cells[index[i]].trim());
+        for (int i = 0; i < COLUMN_NAMES.size(); i++) {
+            v.put(COLUMN_NAMES.get(i), index[i] < 0 ? "" : cells[index[i]].trim());
         }
         for (String required : REQUIRED) {
             if (v.get(required).isEmpty()) found.add("missing " + required);
@@ -169,8 +169,7 @@ public final class RackCsv {
         if (password.equals("env:") || password.equals("file:")) {
             found.add("bmc_password names no " + (password.equals("env:") ? "variable" : "file"));
         }
-        int ipmiPort = v.get("ipmi_port").isEmpty() ? Bmc.DEFAULT_IPMI_PORT
-                : number(v.get("ipmi_port"), 1, 65535, "ipmi_port", found, 0);
+        int ipmiPort = number(v.get("ipmi_port"), 1, 65535, "ipmi_port", found, Bmc.DEFAULT_IPMI_PORT);
         List<String> tags = v.get("tags").isEmpty() ? List.of()
                 : Arrays.stream(TAG_SEPARATOR.split(v.get("tags"))).filter(t -> !t.isEmpty()).distinct().toList();
         if (!found.isEmpty()) {

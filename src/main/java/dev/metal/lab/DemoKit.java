@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 public final class DemoKit {
     private static final String MARKER = ".metal-demo";
     private static final String RESOURCES = "/dev/metal/lab/demo/";
-    private static final List<String> PROFILES = List.of("lab-1u-compute", "lab-2u-storage");
 
     private DemoKit() {}
 
@@ -50,7 +49,11 @@ public final class DemoKit {
                 .replace("%RACKS%\n", rackPlans(racks));
         Files.writeString(home.resolve("site.yaml"), site);
         Files.createDirectories(home.resolve("profiles"));
-        for (String p : PROFILES) Files.writeString(home.resolve("profiles").resolve(p + ".yaml"), resource("profiles/" + p + ".yaml"));
+        // One profile per lab server model, named after it.
+        for (ServerModel m : ServerModel.ALL) {
+            String file = m.name() + ".yaml";
+            Files.writeString(home.resolve("profiles").resolve(file), resource("profiles/" + file));
+        }
         Path files = Files.createDirectories(home.resolve("files").resolve("debian-12"));
         Files.writeString(files.resolve("linux"), "metal demo: stands in for the Debian 12 installer kernel\n");
         Files.writeString(files.resolve("initrd.gz"), "metal demo: stands in for the Debian 12 installer initrd\n");

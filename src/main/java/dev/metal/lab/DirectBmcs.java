@@ -54,7 +54,7 @@ public final class DirectBmcs implements BmcConnector {
         if (bmc == null || bmc.faults.contains(Fault.UNREACHABLE)) {
             throw new IllegalStateException(host.hostname() + ": BMC " + host.bmc().address() + " does not answer");
         }
-        return bmc.new Session(protocol == Protocol.AUTO ? Protocol.REDFISH : protocol);
+        return bmc.new Session();
     }
 
     private final class Bmc {
@@ -79,17 +79,6 @@ public final class DirectBmcs implements BmcConnector {
         }
 
         final class Session implements BmcSession {
-            private final Protocol protocol;
-
-            Session(Protocol protocol) {
-                this.protocol = protocol;
-            }
-
-            @Override
-            public Protocol protocol() {
-                return protocol;
-            }
-
             @Override
             public PowerState powerState() {
                 return machine.powerState();

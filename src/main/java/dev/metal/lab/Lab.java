@@ -258,19 +258,13 @@ public final class Lab implements AutoCloseable {
         }
 
         private void setOverride(String target, String enabled) {
-            ObjectNode system = bmc.resource(LabHardware.SYSTEM);
-            ObjectNode boot = (ObjectNode) system.get("Boot");
-            boot.put("BootSourceOverrideTarget", target);
-            boot.put("BootSourceOverrideEnabled", enabled);
-            system.remove("@odata.etag");
-            bmc.put(LabHardware.SYSTEM, system);
+            bmc.update(LabHardware.SYSTEM, system -> ((ObjectNode) system.get("Boot"))
+                    .put("BootSourceOverrideTarget", target)
+                    .put("BootSourceOverrideEnabled", enabled));
         }
 
         private void setPowerState(String state) {
-            ObjectNode system = bmc.resource(LabHardware.SYSTEM);
-            system.put("PowerState", state);
-            system.remove("@odata.etag");
-            bmc.put(LabHardware.SYSTEM, system);
+            bmc.update(LabHardware.SYSTEM, system -> system.put("PowerState", state));
         }
     }
 

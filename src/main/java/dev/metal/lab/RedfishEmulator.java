@@ -38,6 +38,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -276,6 +277,21 @@ public final class RedfishEmulator implements AutoCloseable {
         version.incrementAndGet();
     }
 
+    /**
+     * Changes a resource in place of a copy, atomically with the BMC's own PATCH and reset:
+     * its served ETag changes with it. Returns the resource as changed.
+     */
+    public synchronized ObjectNode update(String uri, Consumer<ObjectNode> change) {
+        String key = key(uri);
+        ObjectNode changed = resources.get(key).deepCopy();
+        change.accept(changed);
+        changed.remove("@odata.etag"); // a captured ETag named the old content
+        version.incrementAndGet();
+        resources.put(key, changed);
+        version.incrementAndGet();
+        return changed;
+    }
+
     @Override
     public void close() {
         closing.countDown();
@@ -494,15 +510,7 @@ public final class RedfishEmulator implements AutoCloseable {
                 return;
             }
         }
-        ObjectNode changed;
-        synchronized (this) {
-            changed = resources.get(key).deepCopy();
-            merge(changed, patch);
-            changed.remove("@odata.etag"); // the captured ETag named the old content
-            version.incrementAndGet();
-            resources.put(key, changed);
-            version.incrementAndGet();
-        }
+        ObjectNode changed = update(key, r -> merge(r, patch));
         if (boot != null) {
             for (Listener l : listeners) l.onBoot(changed.path("@odata.id").asText(key), changed.get("Boot"));
         }
@@ -530,22 +538,15 @@ public final class RedfishEmulator implements AutoCloseable {
             send(ex, 400, error("Base.1.0.ActionParameterNotSupported", "ResetType " + type + " is not allowed"));
             return;
         }
-        ObjectNode changed;
-        synchronized (this) {
-            changed = resources.get(systemKey).deepCopy();
-            String before = changed.path("PowerState").asText("Off");
-            String after = switch (type) {
+        ObjectNode changed = update(systemKey, r -> {
+            String before = r.path("PowerState").asText("Off");
+            r.put("PowerState", switch (type) {
                 case "On", "ForceOn", "ForceRestart", "GracefulRestart", "PowerCycle" -> "On";
                 case "ForceOff", "GracefulShutdown" -> "Off";
                 case "PushPowerButton" -> before.equals("On") ? "Off" : "On";
                 default -> before;
-            };
-            changed.put("PowerState", after);
-            changed.remove("@odata.etag");
-            version.incrementAndGet();
-            resources.put(systemKey, changed);
-            version.incrementAndGet();
-        }
+            });
+        });
         for (Listener l : listeners) {
             l.onReset(changed.path("@odata.id").asText(systemKey), type, changed.path("PowerState").asText());
         }
@@ -724,12 +725,10 @@ public final class RedfishEmulator implements AutoCloseable {
     /** Reads a mockup folder: {@code <folder>/<path>/index.json} is {@code /redfish/v1/<path>}. */
     public static Map<String, ObjectNode> readMockup(Path folder) {
         Map<String, ObjectNode> out = new HashMap<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().equals("index.json"))::iterator) {
-                String rel = folder.relativize(f.getParent()).toString().replace('\\', '/');
-                JsonNode node = JSON.readTree(f.toFile());
-                if (node instanceof ObjectNode o) out.put(key(rel.isEmpty() ? ROOT : ROOT + "/" + rel), o);
-            }
+        try {
+            readEach(folder, "index.json").forEach((key, node) -> {
+                if (node instanceof ObjectNode o) out.put(key, o);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read mockup " + folder + ": " + e.getMessage(), e);
         }
@@ -739,17 +738,25 @@ public final class RedfishEmulator implements AutoCloseable {
     /** Reads the per-resource latencies of a capture: {@code time.json} holds {"GET_Time": "0.27"} in seconds. */
     public static Map<String, Long> readTimes(Path folder) {
         Map<String, Long> out = new HashMap<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().equals("time.json"))::iterator) {
-                String rel = folder.relativize(f.getParent()).toString().replace('\\', '/');
-                JsonNode t = JSON.readTree(f.toFile()).get("GET_Time");
-                if (t != null) {
-                    long ms = Math.round(Double.parseDouble(t.asText()) * 1000);
-                    out.put(key(rel.isEmpty() ? ROOT : ROOT + "/" + rel), ms);
-                }
+        try {
+            for (Map.Entry<String, JsonNode> e : readEach(folder, "time.json").entrySet()) {
+                JsonNode t = e.getValue().get("GET_Time");
+                if (t != null) out.put(e.getKey(), Math.round(Double.parseDouble(t.asText()) * 1000));
             }
         } catch (IOException | NumberFormatException e) {
             throw new IllegalArgumentException("cannot read latencies of " + folder + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Every {@code <folder>/<path>/<fileName>} as JSON, by the key of {@code /redfish/v1/<path>}. */
+    private static Map<String, JsonNode> readEach(Path folder, String fileName) throws IOException {
+        Map<String, JsonNode> out = new HashMap<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().equals(fileName))::iterator) {
+                String rel = folder.relativize(f.getParent()).toString().replace('\\', '/');
+                out.put(key(rel.isEmpty() ? ROOT : ROOT + "/" + rel), JSON.readTree(f.toFile()));
+            }
         }
         return out;
     }

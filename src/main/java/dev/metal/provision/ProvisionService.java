@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The provisioning workflow. Hosts are claimed inside one state update (the store holds
@@ -60,22 +62,28 @@ public final class ProvisionService {
 
     /** The hosts a request would take and why; changes nothing. */
     public List<Placement.Choice> plan(List<String> hostnames, String profile, int count) {
-        List<Placement.Choice> plan = new ArrayList<>();
         var state = store.load();
-        if (!hostnames.isEmpty()) {
-            List<String> problems = new ArrayList<>();
-            for (String name : hostnames) {
-                Host h = state.host(name);
-                String problem = problem(h, name);
-                if (problem != null) problems.add(problem);
-                else plan.add(new Placement.Choice(name, Placement.rackOf(h), "named on the command line"));
-            }
-            if (!problems.isEmpty()) throw new BadInputException(problems);
-            return plan;
+        return choose(hostnames, profile, count, state::host, state.hosts().values());
+    }
+
+    /** The named hosts (each must be ready and placed), else {@code count} hosts of {@code profile}. */
+    private List<Placement.Choice> choose(List<String> hostnames, String profile, int count,
+                                          Function<String, Host> byName, Collection<Host> all) {
+        if (hostnames.isEmpty()) {
+            List<Placement.Choice> chosen = Placement.choose(all, profile, count, options.maxPerRack(), Map.of());
+            if (chosen.size() < count) throw notEnough(profile, count, chosen.size());
+            return chosen;
         }
-        plan = Placement.choose(state.hosts().values(), profile, count, options.maxPerRack(), Map.of());
-        if (plan.size() < count) throw notEnough(profile, count, plan.size());
-        return plan;
+        List<Placement.Choice> chosen = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : hostnames) {
+            Host h = byName.apply(name);
+            String problem = problem(h, name);
+            if (problem != null) problems.add(problem);
+            else chosen.add(new Placement.Choice(name, Placement.rackOf(h), "named on the command line"));
+        }
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        return chosen;
     }
 
     private BadInputException notEnough(String profile, int count, int found) {
@@ -97,21 +105,7 @@ public final class ProvisionService {
         try (RequestLock lock = RequestLock.tryAcquire(store.file(), requestId)) {
             if (lock == null) throw new IllegalStateException("request " + requestId + " is already locked");
             List<Start> starts = store.update(tx -> {
-                List<Placement.Choice> chosen;
-                if (!hostnames.isEmpty()) {
-                    List<String> problems = new ArrayList<>();
-                    chosen = new ArrayList<>();
-                    for (String name : hostnames) {
-                        Host h = tx.host(name);
-                        String problem = problem(h, name);
-                        if (problem != null) problems.add(problem);
-                        else chosen.add(new Placement.Choice(name, Placement.rackOf(h), "named on the command line"));
-                    }
-                    if (!problems.isEmpty()) throw new BadInputException(problems);
-                } else {
-                    chosen = Placement.choose(tx.hosts(), profile, count, options.maxPerRack(), Map.of());
-                    if (chosen.size() < count) throw notEnough(profile, count, chosen.size());
-                }
+                List<Placement.Choice> chosen = choose(hostnames, profile, count, tx::host, tx.hosts());
                 List<Start> out = new ArrayList<>();
                 int slot = 1;
                 for (Placement.Choice c : chosen) {

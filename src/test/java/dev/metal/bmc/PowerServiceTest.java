@@ -96,11 +96,6 @@ class PowerServiceTest {
     /** Accepts everything, changes nothing. */
     private static final class StuckSession implements BmcSession {
         @Override
-        public Protocol protocol() {
-            return Protocol.REDFISH;
-        }
-
-        @Override
         public PowerState powerState() {
             return PowerState.OFF;
         }
