@@ -5,6 +5,7 @@ import dev.metal.model.Host;
 import dev.metal.model.Log;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@link BmcConnector} the commands use, with a Redfish side and an IPMI side (either
@@ -42,17 +43,21 @@ public final class ProtocolConnector implements BmcConnector {
 
     /** The first protocol that opens a session; when none does, the error names what each said. */
     private BmcSession openAuto(Host host) {
-        List<String> errors = new ArrayList<>();
+        List<RuntimeException> failures = new ArrayList<>();
+        List<String> said = new ArrayList<>();
         for (Protocol p : order(Protocol.AUTO)) {
             try {
                 return open(host, p);
             } catch (RuntimeException e) {
                 Log.debug(host.hostname() + ": " + p + " failed: " + e.getMessage());
-                errors.add(p.name().charAt(0) + p.name().substring(1).toLowerCase() + ": " + e.getMessage());
+                failures.add(e);
+                said.add(p.name().charAt(0) + p.name().substring(1).toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             }
         }
-        if (errors.size() == 1) throw new IllegalStateException(errors.get(0).substring(errors.get(0).indexOf(": ") + 2));
-        throw new IllegalStateException(host.hostname() + ": " + String.join("; ", errors));
+        if (failures.size() == 1) throw failures.get(0);
+        IllegalStateException all = new IllegalStateException(host.hostname() + ": " + String.join("; ", said));
+        failures.forEach(all::addSuppressed);
+        throw all;
     }
 
     /** The protocols to try, in order, for what was asked. */

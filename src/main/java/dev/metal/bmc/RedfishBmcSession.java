@@ -3,7 +3,6 @@ package dev.metal.bmc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metal.model.BmcAddress;
 import dev.metal.model.Host;
 import dev.metal.redfish.RedfishClient;
 import java.util.ArrayList;
@@ -50,9 +49,7 @@ public final class RedfishBmcSession implements BmcSession {
         if (bmc.address() == null || bmc.address().isBlank()) {
             throw new IllegalStateException(host.hostname() + " has no BMC address yet (run 'metal discover')");
         }
-        RedfishClient client = new RedfishClient(host.hostname(), BmcAddress.baseUri(bmc.address()),
-                bmc.user() == null ? "" : bmc.user(), bmc.password() == null ? "" : bmc.password().resolve(),
-                bmc.tlsFingerprint(), options);
+        RedfishClient client = RedfishClient.forHost(host, bmc.tlsFingerprint(), options);
         try {
             client.login();
             // The host's own system is the first one the BMC lists (a SmartNIC or blade peer comes later).

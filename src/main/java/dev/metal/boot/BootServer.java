@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.metal.model.Host;
-import dev.metal.model.HostState;
 import dev.metal.model.Json;
 import dev.metal.model.Log;
 import dev.metal.model.Macs;
@@ -152,34 +151,32 @@ public final class BootServer implements AutoCloseable {
         }
     }
 
-    private Reply ipxe(HttpExchange ex, String macText) {
+    /** The known host with this MAC, or null when there is none (the refusal is journaled). */
+    private Host knownHost(HttpExchange ex, String macText) {
         String mac = Macs.normalize(macText);
         Host host = mac == null ? null : byMac(store.load(), mac);
+        if (host == null) refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
+        return host;
+    }
+
+    private Reply ipxe(HttpExchange ex, String macText) {
+        Host host = knownHost(ex, macText);
         if (host == null) {
-            refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
-        Provisioning p = host.provisioning();
-        String script = host.state() == HostState.PROVISIONING && p != null && p.token() != null
-                ? content.ipxeScript(host, base(ex), p.token().resolve())
-                : content.localDiskScript(host);
+        String token = BootTokens.live(host);
+        String script = token != null ? content.ipxeScript(host, base(ex), token) : content.localDiskScript(host);
         Log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
     }
 
     private Reply pixiecore(HttpExchange ex, String macText) {
-        String mac = Macs.normalize(macText);
-        Host host = mac == null ? null : byMac(store.load(), mac);
-        if (host == null) {
-            refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
-            return Reply.text(404, "unknown machine");
-        }
-        Provisioning p = host.provisioning();
-        if (host.state() != HostState.PROVISIONING || p == null || p.token() == null) {
-            // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
-            return Reply.text(404, host.hostname() + " is not provisioning");
-        }
-        BootContent.PixiecoreBoot boot = content.pixiecore(host, base(ex), p.token().resolve());
+        Host host = knownHost(ex, macText);
+        if (host == null) return Reply.text(404, "unknown machine");
+        String token = BootTokens.live(host);
+        // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
+        if (token == null) return Reply.text(404, host.hostname() + " is not provisioning");
+        BootContent.PixiecoreBoot boot = content.pixiecore(host, base(ex), token);
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
@@ -228,8 +225,7 @@ public final class BootServer implements AutoCloseable {
         String token = query(ex, "token");
         if (!BootTokens.valid(host, token)) {
             String why = token == null || token.isEmpty() ? "missing token"
-                    : host.state() != HostState.PROVISIONING || host.provisioning() == null
-                    || host.provisioning().token() == null ? "no provisioning in progress" : "wrong token";
+                    : BootTokens.live(host) == null ? "no provisioning in progress" : "wrong token";
             return new Auth(null, refuseNow(ex, hostname, why));
         }
         return new Auth(host, null);

@@ -13,12 +13,17 @@ public final class BootTokens {
 
     private BootTokens() {}
 
+    /** The token of the host's provisioning in progress, or null when none is in progress. */
+    public static String live(Host host) {
+        Provisioning p = host.provisioning();
+        return host.state() == HostState.PROVISIONING && p != null && p.token() != null ? p.token().resolve() : null;
+    }
+
     /** True when {@code given} is the token of the host's current provisioning. */
     public static boolean valid(Host host, String given) {
-        Provisioning p = host.provisioning();
-        boolean live = host.state() == HostState.PROVISIONING && p != null && p.token() != null;
-        byte[] expected = live ? p.token().resolve().getBytes(StandardCharsets.UTF_8) : NONE;
+        String live = live(host);
+        byte[] expected = live != null ? live.getBytes(StandardCharsets.UTF_8) : NONE;
         byte[] actual = given == null ? new byte[0] : given.getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(expected, actual) && live && given != null;
+        return MessageDigest.isEqual(expected, actual) && live != null && given != null;
     }
 }

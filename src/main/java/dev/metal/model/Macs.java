@@ -9,6 +9,7 @@ public final class Macs {
     private static final Pattern CISCO = Pattern.compile("(?i)[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}");
     private static final Pattern SEPARATOR = Pattern.compile("[:-]");
     private static final Pattern BARE = Pattern.compile("(?i)[0-9a-f]{12}");
+    private static final Pattern CANONICAL = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
 
     private Macs() {}
 
@@ -19,6 +20,10 @@ public final class Macs {
     public static String normalize(String text) {
         if (text == null) return null;
         String t = text.trim();
+        // MACs read back from the state are in this form already: nothing to rebuild.
+        if (CANONICAL.matcher(t).matches()) {
+            return t.equals("00:00:00:00:00:00") || t.equals("ff:ff:ff:ff:ff:ff") ? null : t;
+        }
         String hex;
         if (SEPARATED.matcher(t).matches()) {
             StringBuilder b = new StringBuilder();

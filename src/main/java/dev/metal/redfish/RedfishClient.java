@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metal.model.Bmc;
+import dev.metal.model.BmcAddress;
+import dev.metal.model.Host;
 import dev.metal.model.Log;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -148,6 +151,16 @@ public final class RedfishClient implements AutoCloseable {
             }
         }
         this.http = b.build();
+    }
+
+    /**
+     * A client for the BMC of {@code host}, at its stored address (the caller checks there is
+     * one) with its stored credentials; {@code pinned} is null on first contact.
+     */
+    public static RedfishClient forHost(Host host, String pinned, Options options) {
+        Bmc bmc = host.bmc();
+        return new RedfishClient(host.hostname(), BmcAddress.baseUri(bmc.address()), bmc.user() == null ? "" : bmc.user(),
+                bmc.password() == null ? "" : bmc.password().resolve(), pinned, options);
     }
 
     public String host() {

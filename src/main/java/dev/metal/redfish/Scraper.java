@@ -1,6 +1,5 @@
 package dev.metal.redfish;
 
-import dev.metal.model.BmcAddress;
 import dev.metal.model.Host;
 import dev.metal.model.Inventory;
 import dev.metal.model.Log;
@@ -83,8 +82,7 @@ public final class Scraper {
         try {
             if (h.bmc().address() == null) throw new RedfishException(h.hostname() + ": no BMC address (run metal discover)");
             String pinned = repin ? null : h.bmc().tlsFingerprint();
-            client = new RedfishClient(h.hostname(), BmcAddress.baseUri(h.bmc().address()), h.bmc().user(),
-                    h.bmc().password() == null ? "" : h.bmc().password().resolve(), pinned, options);
+            client = RedfishClient.forHost(h, pinned, options);
             Walk.Result walk = Walk.loginAndRun(client);
             Inventory inv = InventoryMapper.map(walk, clock.instant());
             Duration time = Duration.ofNanos(System.nanoTime() - start);

@@ -61,9 +61,6 @@ public final class Renderer {
         public static final Options REAL = new Options(null, null, false);
     }
 
-    private static final java.util.regex.Pattern CANONICAL_MAC =
-            java.util.regex.Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
-
     private static final java.util.regex.Pattern URL_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]+");
 
     private final Templates templates;
@@ -133,7 +130,7 @@ public final class Renderer {
     private static Map<String, Object> reservation(String name, String mac, String cidrAddress) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", name);
-        r.put("mac", mac(mac));
+        r.put("mac", Macs.normalize(mac));
         r.put("address", bare(cidrAddress));
         return r;
     }
@@ -242,7 +239,7 @@ public final class Renderer {
         for (ProfileMatch.NamedNic n : new TreeMap<>(match.nics()).values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", n.name());
-            m.put("mac", mac(n.mac()));
+            m.put("mac", Macs.normalize(n.mac()));
             m.put("slot", n.slot() == null ? "-" : n.slot());
             m.put("port", n.port() == null ? "-" : n.port());
             m.put("linkLocal", "ipv6");
@@ -313,7 +310,7 @@ public final class Renderer {
         Site.Rack rack = rackOf(host, site);
         Map<String, String> a = allocated(host);
         Map<String, Object> mgmt = new LinkedHashMap<>();
-        String mac = mac(host.mgmtMac());
+        String mac = Macs.normalize(host.mgmtMac());
         mgmt.put("mac", mac);
         mgmt.put("macHyphen", mac.replace(':', '-'));
         mgmt.put("nic", site.nics().get("mgmt"));
@@ -377,11 +374,6 @@ public final class Renderer {
             throw new BadInputException(host.hostname() + " has no profile match; run 'metal match' first");
         }
         return host.match();
-    }
-
-    /** MACs from the profile match are normalized already; only other spellings go through Macs. */
-    private static String mac(String text) {
-        return text != null && CANONICAL_MAC.matcher(text).matches() ? text : Macs.normalize(text);
     }
 
     private Site.Rack rackOf(Host host, Site site) {
