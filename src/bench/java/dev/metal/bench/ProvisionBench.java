@@ -30,7 +30,7 @@ public final class ProvisionBench {
     public static void main(String[] args) throws Exception {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
         String mode = args.length > 0 ? args[0] : "fleet";
-        Wiring.bootContent = store -> new TestBootContent();
+        Wiring.bootContent = TestBootContent::new;
         switch (mode) {
             case "cold" -> cold(jvmStart);
             case "warm" -> warm(Integer.parseInt(args[1]));

@@ -1,6 +1,7 @@
 package dev.metal.boot;
 
 import dev.metal.model.Host;
+import dev.metal.model.Site;
 import java.util.List;
 
 /**
@@ -9,8 +10,11 @@ import java.util.List;
  * config names should come from {@link BootUrls}, so that it carries the host's token.
  */
 public interface BootContent {
-    /** The iPXE script that installs {@code host}: kernel, initrd and a config URL with the token. */
-    String ipxeScript(Host host, String baseUrl, String token);
+    /**
+     * The iPXE script that installs {@code host}: kernel, initrd and a config URL with the token.
+     * {@code site} is the site plan of the state the host was read from (null when none is set).
+     */
+    String ipxeScript(Host host, Site site, String baseUrl, String token);
 
     /** The script for a known host that is not provisioning: leave iPXE and boot the local disk. */
     default String localDiskScript(Host host) {
@@ -18,10 +22,10 @@ public interface BootContent {
     }
 
     /** The same boot as {@link #ipxeScript}, in Pixiecore's API-mode form. */
-    PixiecoreBoot pixiecore(Host host, String baseUrl, String token);
+    PixiecoreBoot pixiecore(Host host, Site site, String baseUrl, String token);
 
     /** A config file by kind (preseed, networkd, cloud-init, ...), or null when the host has none of that kind. */
-    String config(Host host, String kind, String baseUrl, String token);
+    String config(Host host, Site site, String kind, String baseUrl, String token);
 
     /** Pixiecore's answer to {@code GET /v1/boot/<mac>}. */
     record PixiecoreBoot(String kernel, List<String> initrd, String cmdline) {}

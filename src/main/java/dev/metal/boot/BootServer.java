@@ -9,6 +9,7 @@ import dev.metal.model.Log;
 import dev.metal.model.Macs;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Provisioning;
+import dev.metal.model.Site;
 import dev.metal.state.State;
 import dev.metal.state.StateStore;
 import java.io.IOException;
@@ -152,31 +153,33 @@ public final class BootServer implements AutoCloseable {
     }
 
     /** The known host with this MAC, or null when there is none (the refusal is journaled). */
-    private Host knownHost(HttpExchange ex, String macText) {
+    private Host knownHost(HttpExchange ex, State state, String macText) {
         String mac = Macs.normalize(macText);
-        Host host = mac == null ? null : byMac(store.load(), mac);
+        Host host = mac == null ? null : byMac(state, mac);
         if (host == null) refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
         return host;
     }
 
     private Reply ipxe(HttpExchange ex, String macText) {
-        Host host = knownHost(ex, macText);
+        State state = store.load();
+        Host host = knownHost(ex, state, macText);
         if (host == null) {
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
         String token = BootTokens.live(host);
-        String script = token != null ? content.ipxeScript(host, base(ex), token) : content.localDiskScript(host);
+        String script = token != null ? content.ipxeScript(host, state.site(), base(ex), token) : content.localDiskScript(host);
         Log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
     }
 
     private Reply pixiecore(HttpExchange ex, String macText) {
-        Host host = knownHost(ex, macText);
+        State state = store.load();
+        Host host = knownHost(ex, state, macText);
         if (host == null) return Reply.text(404, "unknown machine");
         String token = BootTokens.live(host);
         // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
         if (token == null) return Reply.text(404, host.hostname() + " is not provisioning");
-        BootContent.PixiecoreBoot boot = content.pixiecore(host, base(ex), token);
+        BootContent.PixiecoreBoot boot = content.pixiecore(host, state.site(), base(ex), token);
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
@@ -188,7 +191,7 @@ public final class BootServer implements AutoCloseable {
         Auth auth = authorize(ex, hostname);
         if (auth.refusal() != null) return auth.refusal();
         Host host = auth.host();
-        String text = content.config(host, kind, base(ex), query(ex, "token"));
+        String text = content.config(host, auth.site(), kind, base(ex), query(ex, "token"));
         if (text == null) return Reply.text(404, hostname + " has no " + kind + " config");
         return new Reply(200, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
@@ -216,19 +219,20 @@ public final class BootServer implements AutoCloseable {
         return Reply.text(200, "ok");
     }
 
-    /** Either the host (the query carries its live token) or the refusal, already journaled. */
-    private record Auth(Host host, Reply refusal) {}
+    /** Either the host (the query carries its live token) with its site plan, or the refusal, already journaled. */
+    private record Auth(Host host, Site site, Reply refusal) {}
 
     private Auth authorize(HttpExchange ex, String hostname) {
-        Host host = store.load().host(hostname);
-        if (host == null) return new Auth(null, refuseNow(ex, hostname, "unknown host"));
+        State state = store.load();
+        Host host = state.host(hostname);
+        if (host == null) return new Auth(null, null, refuseNow(ex, hostname, "unknown host"));
         String token = query(ex, "token");
         if (!BootTokens.valid(host, token)) {
             String why = token == null || token.isEmpty() ? "missing token"
                     : BootTokens.live(host) == null ? "no provisioning in progress" : "wrong token";
-            return new Auth(null, refuseNow(ex, hostname, why));
+            return new Auth(null, null, refuseNow(ex, hostname, why));
         }
-        return new Auth(host, null);
+        return new Auth(host, state.site(), null);
     }
 
     private Reply refuseNow(HttpExchange ex, String hostname, String why) {

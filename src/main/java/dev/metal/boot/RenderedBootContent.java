@@ -4,38 +4,34 @@ import dev.metal.model.Host;
 import dev.metal.model.Site;
 import dev.metal.render.Renderer;
 import dev.metal.render.Renderer.Kind;
-import dev.metal.state.StateStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the boot server hands out, rendered from the host's templates and the site plan
- * in the state file. The Pixiecore answer is read off the rendered iPXE script, so that
+ * What the boot server hands out, rendered from the host's templates and the site plan. The Pixiecore answer is read off the rendered iPXE script, so that
  * both ways of booting run the same kernel with the same command line.
  */
 public final class RenderedBootContent implements BootContent {
     /** The per-host kinds whose files the server hands out under /config/HOST/FILE. */
     private static final List<Kind> CONFIG_KINDS = List.of(Kind.PRESEED, Kind.CLOUD_INIT, Kind.NETWORKD);
 
-    private final StateStore store;
     private final Renderer renderer;
 
     /** @param templatesDir a folder of template overrides, or null for the built-in templates */
-    public RenderedBootContent(StateStore store, Path templatesDir) {
-        this.store = store;
+    public RenderedBootContent(Path templatesDir) {
         this.renderer = new Renderer(templatesDir);
     }
 
     @Override
-    public String ipxeScript(Host host, String baseUrl, String token) {
-        return renderer.render(Kind.IPXE, host, site(), options(baseUrl)).get("boot.ipxe");
+    public String ipxeScript(Host host, Site site, String baseUrl, String token) {
+        return renderer.render(Kind.IPXE, host, required(site), options(baseUrl)).get("boot.ipxe");
     }
 
     @Override
-    public PixiecoreBoot pixiecore(Host host, String baseUrl, String token) {
-        String script = ipxeScript(host, baseUrl, token);
+    public PixiecoreBoot pixiecore(Host host, Site site, String baseUrl, String token) {
+        String script = ipxeScript(host, site, baseUrl, token);
         String kernel = null;
         String cmdline = "";
         List<String> initrd = new ArrayList<>();
@@ -67,18 +63,16 @@ public final class RenderedBootContent implements BootContent {
     }
 
     @Override
-    public String config(Host host, String file, String baseUrl, String token) {
-        Site site = site();
+    public String config(Host host, Site site, String file, String baseUrl, String token) {
         for (Kind kind : CONFIG_KINDS) {
-            Map<String, String> files = renderer.render(kind, host, site, options(baseUrl));
+            Map<String, String> files = renderer.render(kind, host, required(site), options(baseUrl));
             if (files.containsKey(file)) return files.get(file);
             if (kind.label.equals(file) && files.size() == 1) return files.values().iterator().next();
         }
         return null;
     }
 
-    private Site site() {
-        Site site = store.load().site();
+    private static Site required(Site site) {
         if (site == null) throw new IllegalStateException("no site plan; load one with 'metal site set FILE'");
         return site;
     }

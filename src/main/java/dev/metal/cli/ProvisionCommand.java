@@ -100,7 +100,7 @@ public final class ProvisionCommand extends BaseCommand {
         try {
             if (server == null) {
                 Path folder = files != null ? files : ServeCommand.defaultFiles(root().statePath());
-                boot = new BootServer(store(), Wiring.bootContent.apply(store()), folder, null, 16).start(listen);
+                boot = new BootServer(store(), Wiring.bootContent.get(), folder, null, 16).start(listen);
             }
             BootServer inProcess = boot;
             ProvisionService.PhoneHomeHook hook = inProcess == null ? null

@@ -44,7 +44,7 @@ public final class ServeCommand extends BaseCommand {
     @Override
     protected Result execute() throws InterruptedException {
         Path folder = files != null ? files : defaultFiles(root().statePath());
-        BootServer server = new BootServer(store(), Wiring.bootContent.apply(store()), folder, advertise, Math.max(1, threads));
+        BootServer server = new BootServer(store(), Wiring.bootContent.get(), folder, advertise, Math.max(1, threads));
         server.start(listen);
         try (UntilStopped running = new UntilStopped(server::close)) {
             // The one line a long-running server owes its user; stdout stays for the result.

@@ -9,6 +9,7 @@ import dev.metal.ipmi.IpmiSession;
 import dev.metal.redfish.RedfishClient;
 import dev.metal.state.StateStore;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The parts the commands get from other packages: how to reach a BMC and what the boot
@@ -23,5 +24,5 @@ public final class Wiring {
                     (hostname, fingerprint) -> CertificatePins.remember(store, hostname, fingerprint)),
             IpmiSession.Options.DEFAULT);
 
-    public static volatile Function<StateStore, BootContent> bootContent = store -> new RenderedBootContent(store, null);
+    public static volatile Supplier<BootContent> bootContent = () -> new RenderedBootContent(null);
 }

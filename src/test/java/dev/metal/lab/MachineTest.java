@@ -9,6 +9,7 @@ import dev.metal.bmc.BootDevice;
 import dev.metal.boot.BootContent;
 import dev.metal.boot.BootServer;
 import dev.metal.model.Host;
+import dev.metal.model.Site;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
@@ -64,9 +65,9 @@ class MachineTest {
         claim(fleet, "web-01", Secret.randomToken().reference());
         BootContent named = new TestBootContent() {
             @Override
-            public String ipxeScript(Host host, String baseUrl, String token) {
+            public String ipxeScript(Host host, Site site, String baseUrl, String token) {
                 // "--name linux" takes a value: the URL is the word after it.
-                return super.ipxeScript(host, baseUrl, token)
+                return super.ipxeScript(host, site, baseUrl, token)
                         .replace("kernel ", "kernel --name linux ").replace("initrd ", "initrd -n initrd --autofree ");
             }
         };
@@ -122,7 +123,7 @@ class MachineTest {
         claim(fleet, "web-01", Secret.randomToken().reference());
         BootContent broken = new TestBootContent() {
             @Override
-            public String ipxeScript(Host host, String baseUrl, String token) {
+            public String ipxeScript(Host host, Site site, String baseUrl, String token) {
                 return "#!ipxe\necho no image for this host\nexit 1\n";
             }
         };

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A small lab for the workflow's tests: a state file with ready hosts, a files folder with
@@ -97,14 +98,14 @@ public final class Fleet {
     }
 
     private Function<StateStore, ProtocolConnector> savedConnector;
-    private Function<StateStore, BootContent> savedContent;
+    private Supplier<BootContent> savedContent;
 
     /** Makes the commands reach this fleet's BMCs and serve test boot content, until {@link #unwire}. */
     public Fleet wire() {
         savedConnector = Wiring.connector;
         savedContent = Wiring.bootContent;
         Wiring.connector = store -> connector();
-        Wiring.bootContent = store -> new TestBootContent();
+        Wiring.bootContent = TestBootContent::new;
         return this;
     }
 

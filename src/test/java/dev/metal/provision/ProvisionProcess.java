@@ -36,7 +36,7 @@ public final class ProvisionProcess {
             bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
         }
         Wiring.connector = store -> new ProtocolConnector(bmcs, (BmcConnector) null);
-        Wiring.bootContent = store -> new TestBootContent();
+        Wiring.bootContent = TestBootContent::new;
         String[] metal = Arrays.copyOfRange(args, 3, args.length);
         System.exit(Cli.run(Context.system(), metal));
     }
