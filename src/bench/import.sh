@@ -12,7 +12,6 @@ trap 'rm -rf "$work"' EXIT
 csv="$work/rack.csv"
 {
   echo "hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,mgmt_mac,serial,tags"
-  i=0
   awk 'BEGIN { for (i = 0; i < 10000; i++) {
       printf "node%05d,rack%03d,%d,02:00:00:%02x:%02x:01,10.%d.%d.%d,admin,env:BMC_PW,02:00:00:%02x:%02x:02,SN%07d,batch%d\n",
         i, int(i / 40), 1 + i % 40, int(i / 256), i % 256, 10 + int(i / 65536), int(i / 256) % 256, i % 256,

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  */
 public final class BootServer implements AutoCloseable {
     /** Where {@code metal serve} listens unless told otherwise; the lab's machines look here. */
-    public static final String DEFAULT_LISTEN = "127.0.0.1:8067";
+    public static final int DEFAULT_PORT = 8067;
+    public static final String DEFAULT_LISTEN = "127.0.0.1:" + DEFAULT_PORT;
 
     private final StateStore store;
     private final BootContent content;

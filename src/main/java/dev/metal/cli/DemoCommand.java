@@ -1,5 +1,6 @@
 package dev.metal.cli;
 
+import dev.metal.boot.BootServer;
 import dev.metal.lab.DemoKit;
 import dev.metal.lab.Lab;
 import dev.metal.model.BadInputException;
@@ -50,7 +51,7 @@ public final class DemoCommand extends BaseCommand {
         out = root().json() ? context().err() : context().out();
         Path home = dir.toAbsolutePath().normalize();
         DemoKit.prepare(home);
-        int bootPort = freeOr(8067);
+        int bootPort = freeOr(BootServer.DEFAULT_PORT);
         int bmcPort = freeOr(Lab.DEFAULT_BMC_PORT);
         String bootUrl = "http://127.0.0.1:" + bootPort;
         // The lab writes the site plan, profiles and boot images for its fleet beside its rack CSV.
@@ -68,7 +69,7 @@ public final class DemoCommand extends BaseCommand {
         header("Bring up the lab: " + hosts + " emulated servers with Redfish BMCs");
         String labLine = "metal lab up --hosts " + hosts + " --racks 2 --fault 1:missing-dimm --fault 2:install-fails"
                 + " --dir " + labDir + (bmcPort != Lab.DEFAULT_BMC_PORT ? " --bmc-port " + bmcPort : "")
-                + (bootPort != 8067 ? " --boot-server " + bootUrl : "") + " --install-time 2s";
+                + (bootPort != BootServer.DEFAULT_PORT ? " --boot-server " + bootUrl : "") + " --install-time 2s";
         out.println("$ " + labLine);
         long t = System.nanoTime();
         try (Lab lab = Lab.start(options)) {

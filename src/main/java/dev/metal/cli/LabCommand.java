@@ -116,7 +116,7 @@ public final class LabCommand {
             out.println("  " + state + " match --all --profiles " + dir.resolve("profiles"));
             out.println("  " + state + " site set " + dir.resolve("site.yaml"));
             out.println("  " + state + " provision --profile lab-1u-compute --count 2 --os debian-12 --files "
-                    + dir.resolve("files") + (o.bootServer().getPort() == 8067 ? "" : " --listen "
+                    + dir.resolve("files") + (o.bootServer().getPort() == BootServer.DEFAULT_PORT ? "" : " --listen "
                     + o.bootServer().getHost() + ":" + o.bootServer().getPort()));
             out.println("Stop it with Ctrl-C or 'metal lab down --dir " + o.dir() + "'.");
         }

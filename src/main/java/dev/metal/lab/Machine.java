@@ -127,8 +127,9 @@ public final class Machine {
     private void pxeBoot(int boot) {
         try {
             List<String> configs = new ArrayList<>();
-            String script = get(boot, BootUrls.ipxe(bootServer.toString(), mac));
-            Outcome outcome = runScript(boot, URI.create(BootUrls.ipxe(bootServer.toString(), mac)), script, configs, 0);
+            String scriptUrl = BootUrls.ipxe(bootServer.toString(), mac);
+            String script = get(boot, scriptUrl);
+            Outcome outcome = runScript(boot, URI.create(scriptUrl), script, configs, 0);
             if (outcome == Outcome.LOCAL_DISK) {
                 set(boot, Status.RUNNING, installed ? "running from disk" : "no operating system on disk");
                 return;
@@ -159,7 +160,7 @@ public final class Machine {
                 set(boot, Status.FAILED, "installed, but no config named a phone-home URL");
                 return;
             }
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(phoneHome))
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(phoneHome)).timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"mac\":\"" + mac + "\"}")).build(),
                     HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() / 100 != 2) {

@@ -89,8 +89,11 @@ public final class BmcAddress {
         }
     }
 
+    /** Hex digits, colons and dots only: checked before the JDK parses it, so that no name is ever looked up. */
+    private static final java.util.regex.Pattern IPV6_CHARS = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+");
+
     private static boolean isIpv6(String text) {
-        if (!text.matches("[0-9a-fA-F:.]+") || !text.contains(":")) return false;
+        if (!IPV6_CHARS.matcher(text).matches() || !text.contains(":")) return false;
         try {
             return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address;
         } catch (java.net.UnknownHostException e) {

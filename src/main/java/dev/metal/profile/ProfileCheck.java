@@ -143,7 +143,8 @@ final class ProfileCheck {
         }
     }
 
-    private static String escape(String key) {
+    /** A key as one JSON Pointer segment (RFC 6901). */
+    static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
     }
 }

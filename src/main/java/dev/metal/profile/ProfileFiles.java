@@ -160,7 +160,7 @@ public final class ProfileFiles {
             StringBuilder pointer = new StringBuilder();
             for (JsonMappingException.Reference r : m.getPath()) {
                 pointer.append('/').append(r.getFieldName() != null
-                        ? r.getFieldName().replace("~", "~0").replace("/", "~1") : String.valueOf(r.getIndex()));
+                        ? ProfileCheck.escape(r.getFieldName()) : String.valueOf(r.getIndex()));
             }
             Integer line = lines(text).get(pointer.toString());
             if (line != null) return " line " + line;

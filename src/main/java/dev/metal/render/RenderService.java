@@ -3,6 +3,7 @@ package dev.metal.render;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.Log;
+import dev.metal.model.Parallel;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.model.Site;
@@ -95,18 +96,11 @@ public final class RenderService {
                     }
                     targets.add(real && req.kind().carriesToken ? ensureToken(tx, h, req.os(), issued) : h);
                 }
-                Map<String, Object> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
-                targets.parallelStream().forEach(h -> {
-                    try {
-                        rendered.put(h.hostname(), renderer.render(req.kind(), h, site, options));
-                    } catch (BadInputException | IllegalStateException e) {
-                        rendered.put(h.hostname(), e.getMessage());
-                    }
-                });
-                rendered.forEach((name, r) -> {
-                    if (r instanceof String failure) failures.add(failure);
-                    else files.put(name, castFiles(r));
-                });
+                int cores = Runtime.getRuntime().availableProcessors();
+                for (Rendered r : Parallel.map(targets, cores, "metal-render", h -> render(renderer, req, h, site, options))) {
+                    if (r.failure() != null) failures.add(r.failure());
+                    else files.put(r.hostname(), r.files());
+                }
                 if (req.kind() == Renderer.Kind.FRR) {
                     for (String sw : Renderer.switches(site)) files.put(sw, renderer.renderSwitch(sw, site));
                 }
@@ -119,9 +113,15 @@ public final class RenderService {
                 outcome.skipped());
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> castFiles(Object o) {
-        return (Map<String, String>) o;
+    /** One host's files, or why they could not be rendered. */
+    private record Rendered(String hostname, Map<String, String> files, String failure) {}
+
+    private static Rendered render(Renderer renderer, Request req, Host h, Site site, Renderer.Options options) {
+        try {
+            return new Rendered(h.hostname(), renderer.render(req.kind(), h, site, options), null);
+        } catch (BadInputException | IllegalStateException e) {
+            return new Rendered(h.hostname(), null, e.getMessage());
+        }
     }
 
     /** Gives every host in the site plan its addresses; a single target must be placeable. */
