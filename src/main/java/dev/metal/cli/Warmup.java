@@ -10,8 +10,8 @@ import dev.metal.lab.LabHardware;
 import dev.metal.lab.RedfishEmulator;
 import dev.metal.lab.ServerModel;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -60,7 +60,7 @@ public final class Warmup {
     /** A scrape of one emulated BMC, so that OkHttp, Kotlin, the walk and the mapper come from the archive. */
     private static void scrape(Path dir) throws IOException {
         try (RedfishEmulator emu = RedfishEmulator.builder()
-                .resources(LabHardware.tree(ServerModel.ALL.get(0), 1, List.of())).build()) {
+                .resources(LabHardware.tree(ServerModel.ALL.get(0), 1, Set.of())).build()) {
             Path csv = dir.resolve("bmc.csv");
             Files.writeString(csv, "hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,mgmt_mac\n"
                     + "s01,r1,1," + LabHardware.bmcMac(1) + "," + emu.address() + ",admin,password,"

@@ -314,10 +314,6 @@ public final class Lab implements AutoCloseable {
             ServerModel model = ServerModel.ALL.get(i % ServerModel.ALL.size());
             Set<FaultKind> faults = EnumSet.noneOf(FaultKind.class);
             for (Fault f : options.faults()) if (f.server() == i) faults.add(f.kind());
-            List<LabHardware.HardwareFault> hardware = new ArrayList<>();
-            if (faults.contains(FaultKind.MISSING_DIMM)) hardware.add(LabHardware.HardwareFault.MISSING_DIMM);
-            if (faults.contains(FaultKind.NIC_WRONG_SLOT)) hardware.add(LabHardware.HardwareFault.NIC_WRONG_SLOT);
-            if (faults.contains(FaultKind.DEAD_DISK)) hardware.add(LabHardware.HardwareFault.DEAD_DISK);
             Set<Machine.Fault> machineFaults = EnumSet.noneOf(Machine.Fault.class);
             if (faults.contains(FaultKind.NO_PHONE_HOME)) machineFaults.add(Machine.Fault.NO_PHONE_HOME);
             if (faults.contains(FaultKind.INSTALL_FAILS)) machineFaults.add(Machine.Fault.INSTALL_FAILS);
@@ -325,7 +321,7 @@ public final class Lab implements AutoCloseable {
             RedfishEmulator bmc;
             try {
                 bmc = RedfishEmulator.builder()
-                        .resources(LabHardware.tree(model, i, hardware))
+                        .resources(LabHardware.tree(model, i, faults))
                         .credentials(USER, password)
                         .latencyMs(options.latencyMs())
                         .maxSessions(8)

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -22,22 +23,22 @@ public final class LabHardware {
     static final String CHASSIS = ROOT + "/Chassis/1";
     static final String MANAGER = ROOT + "/Managers/1";
 
-    /** A fault that shows in the hardware itself. */
-    public enum HardwareFault { MISSING_DIMM, NIC_WRONG_SLOT, DEAD_DISK }
-
     private final ServerModel model;
     private final int number;
-    private final List<HardwareFault> faults;
+    private final Set<Lab.FaultKind> faults;
     private final Map<String, ObjectNode> tree = new LinkedHashMap<>();
 
-    private LabHardware(ServerModel model, int number, List<HardwareFault> faults) {
+    private LabHardware(ServerModel model, int number, Set<Lab.FaultKind> faults) {
         this.model = model;
         this.number = number;
         this.faults = faults;
     }
 
-    /** The tree for lab server {@code number} (1-based), keyed by URI. */
-    public static Map<String, ObjectNode> tree(ServerModel model, int number, List<HardwareFault> faults) {
+    /**
+     * The tree for lab server {@code number} (1-based), keyed by URI. Of the faults, those that
+     * show in the hardware (missing-dimm, nic-wrong-slot, dead-disk) change it.
+     */
+    public static Map<String, ObjectNode> tree(ServerModel model, int number, Set<Lab.FaultKind> faults) {
         LabHardware h = new LabHardware(model, number, faults);
         h.build();
         return h.tree;
@@ -151,7 +152,7 @@ public final class LabHardware {
     /** The slots that hold a DIMM: all of them, but one when a DIMM is missing. */
     private List<String> installedDimms() {
         List<String> slots = new ArrayList<>(model.dimmSlots());
-        if (faults.contains(HardwareFault.MISSING_DIMM)) slots.remove(slots.size() - 1);
+        if (faults.contains(Lab.FaultKind.MISSING_DIMM)) slots.remove(slots.size() - 1);
         return slots;
     }
 
@@ -190,7 +191,7 @@ public final class LabHardware {
         List<ServerModel.Drive> drives = model.drives();
         for (int i = 0; i < drives.size(); i++) {
             ServerModel.Drive drive = drives.get(i);
-            boolean dead = faults.contains(HardwareFault.DEAD_DISK) && i == 0;
+            boolean dead = faults.contains(Lab.FaultKind.DEAD_DISK) && i == 0;
             String uri = storage + "/Drives/Bay" + drive.bay();
             driveLinks.add(link(uri));
             ObjectNode d = resource(uri, "#Drive.v1_17_0.Drive", "Bay" + drive.bay(), drive.media() + " in bay " + drive.bay());
@@ -214,7 +215,7 @@ public final class LabHardware {
 
     /** The PCIe slot an adapter sits in; a misplaced 25G/10G card sits two slots further. */
     private int slotOf(ServerModel.Adapter adapter) {
-        boolean misplaced = faults.contains(HardwareFault.NIC_WRONG_SLOT) && adapter.slot() > 0;
+        boolean misplaced = faults.contains(Lab.FaultKind.NIC_WRONG_SLOT) && adapter.slot() > 0;
         return misplaced ? adapter.slot() + 2 : adapter.slot();
     }
 
