@@ -35,6 +35,7 @@ public final class Cli {
             ProvisionCommand.class,
             PoolCommand.class,
             HostCommand.class,
+            AnsibleCommand.class,
             DemoCommand.class,
             LabCommand.class,
             CompletionCommand.class);
