@@ -3,6 +3,7 @@ package dev.metal.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -123,7 +124,8 @@ class DocsTest {
         assertTrue(generated.get("man/metal.1").startsWith("'\\\" t") || generated.get("man/metal.1").contains(".TH"));
         assertTrue(generated.get("man/metal.1").contains("Exit codes") || generated.get("man/metal.1").contains("EXIT CODES"),
                 "exit codes documented in the man page");
-        Process p = new ProcessBuilder("man", "-l", "-P", "cat", GENERATED.resolve("man/metal.1").toString())
+        Path man = Tools.require("man", "man-db");
+        Process p = new ProcessBuilder(man.toString(), "-l", "-P", "cat", GENERATED.resolve("man/metal.1").toString())
                 .redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), text);

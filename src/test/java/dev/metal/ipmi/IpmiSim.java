@@ -1,6 +1,7 @@
 package dev.metal.ipmi;
 
 import dev.metal.lab.IpmiSimProcess;
+import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public final class IpmiSim implements AutoCloseable {
     }
 
     public static IpmiSim start(Path dir) {
+        Tools.require("ipmi_sim", "openipmi");
         return new IpmiSim(IpmiSimProcess.start(dir, 0, USER, PASSWORD));
     }
 
@@ -61,7 +63,8 @@ public final class IpmiSim implements AutoCloseable {
 
     /** Runs ipmitool over lanplus against this simulator and returns its stdout. */
     public String ipmitool(String... args) {
-        List<String> command = new ArrayList<>(List.of("ipmitool", "-I", "lanplus", "-H", "127.0.0.1",
+        Path ipmitool = Tools.require("ipmitool", "ipmitool");
+        List<String> command = new ArrayList<>(List.of(ipmitool.toString(), "-I", "lanplus", "-H", "127.0.0.1",
                 "-p", Integer.toString(port()), "-U", USER, "-P", PASSWORD, "-C", "3"));
         command.addAll(List.of(args));
         try {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.cli.CliRun;
 import dev.metal.cli.Main;
+import dev.metal.testing.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -140,6 +141,7 @@ class LabTest {
 
     @Test
     void ipmiPowerOnShowsInRedfishAndStartsTheMachine() throws Exception {
+        Tools.require("ipmi_sim", "openipmi");
         Path dir = tmp.resolve("lab");
         int ipmiPort = IpmiSimProcess.freeUdpPort();
         int bmcPort = freeTcpPort();

@@ -9,6 +9,7 @@ import dev.metal.lab.IpmiSimProcess;
 import dev.metal.lab.Lab;
 import dev.metal.lab.Machine;
 import dev.metal.model.Json;
+import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,6 +34,7 @@ class ProvisionLabTest {
 
     /** Lab servers 1 and 3 are storage servers, 2 and 4 compute; server 2's install fails. */
     private Lab startLab(boolean ipmi, int bootPort) throws IOException {
+        if (ipmi) Tools.require("ipmi_sim", "openipmi");
         Lab.Options options = new Lab.Options(4, 2, 0, List.of(Lab.Fault.parse("2:install-fails")), dir.resolve("lab"),
                 ipmi, URI.create("http://127.0.0.1:" + bootPort), freePort(),
                 ipmi ? IpmiSimProcess.freeUdpPort() : Lab.DEFAULT_IPMI_PORT, Duration.ofMillis(200));
@@ -108,7 +110,8 @@ class ProvisionLabTest {
             assertTrue(good.ipmi().powerOn(), "ipmi_sim has the server powered on");
             // ipmitool, reading the same simulated BMC, sees the boot device metal left: the disk.
             String password = Files.readString(dir.resolve("lab/bmc-password")).strip();
-            Process p = new ProcessBuilder("ipmitool", "-I", "lanplus", "-H", good.ip, "-p",
+            Path ipmitool = Tools.require("ipmitool", "ipmitool");
+            Process p = new ProcessBuilder(ipmitool.toString(), "-I", "lanplus", "-H", good.ip, "-p",
                     Integer.toString(good.ipmi().port()), "-U", Lab.USER, "-P", password, "-C", "3",
                     "chassis", "bootparam", "get", "5").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
