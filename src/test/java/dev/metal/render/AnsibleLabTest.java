@@ -16,6 +16,7 @@ import dev.metal.model.Json;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.state.StateStore;
+import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
