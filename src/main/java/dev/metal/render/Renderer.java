@@ -325,7 +325,7 @@ public final class Renderer {
             if (d == null) {
                 d = host.match().disks().values().stream().filter(n -> boot.equals(n.byIdPath())).findFirst().orElse(null);
             }
-            if (d != null && d.byIdPath() != null) ctx.put("bootDisk", d.byIdPath());
+            if (d != null && d.byIdPath() != null) ctx.put("bootDisk", byIdPath(d.byIdPath()));
         }
         List<String> keys = new ArrayList<>(site.sshKeys());
         if (host.provisioning() != null && host.provisioning().sshKeys() != null) {
@@ -395,6 +395,11 @@ public final class Renderer {
             throw new IllegalStateException(host.hostname() + " has no addresses allocated in rack " + host.rack());
         }
         return a;
+    }
+
+    /** A match stored by an earlier metal holds the bare by-id name; the installer needs the path. */
+    private static String byIdPath(String disk) {
+        return disk.startsWith("/") ? disk : "/dev/disk/by-id/" + disk;
     }
 
     private static String bare(String cidrAddress) {
