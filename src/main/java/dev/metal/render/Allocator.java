@@ -118,24 +118,54 @@ public final class Allocator {
         return c.nth(i) + "/" + c.prefix();
     }
 
-    /** One past the highest index every IPv4 network of the rack can hold (broadcast excluded). */
-    static int capacity(Site.Rack rack) {
-        BigInteger min = BigInteger.valueOf(Integer.MAX_VALUE);
-        for (String s : List.of(rack.publicNet().ipv4(), rack.mgmt().ipv4(), rack.bmc().ipv4())) {
-            min = min.min(Cidr.parse(s).size().subtract(BigInteger.ONE));
+    /**
+     * Racks that cannot give each of their hosts an address, one line each: the network that
+     * runs out first and how many hosts it would have to hold.
+     */
+    public static List<String> overfull(Site site, Collection<Host> hosts) {
+        Map<String, Integer> count = new HashMap<>();
+        for (Host h : hosts) count.merge(h.rack(), 1, Integer::sum);
+        List<String> out = new ArrayList<>();
+        for (Site.Rack r : site.racks()) {
+            int n = count.getOrDefault(r.name(), 0);
+            RackPlan plan = RackPlan.of(site, r);
+            if (n > plan.room()) {
+                out.add("rack " + r.name() + " has " + n + " hosts, but its " + plan.limit() + " has room for "
+                        + plan.room() + " (from first_host " + site.firstHost() + ", less gateways)");
+            }
         }
-        return min.intValue();
+        return out;
+    }
+
+    /** One past the highest index every network of the rack can hold, and that network. */
+    private record Capacity(int capacity, String limit) {
+        static Capacity of(Site.Rack rack) {
+            Capacity c = new Capacity(Integer.MAX_VALUE, null);
+            c = c.min(rack.publicNet().ipv4(), "public ipv4");
+            if (rack.publicNet().ipv6() != null) c = c.min(rack.publicNet().ipv6(), "public ipv6");
+            c = c.min(rack.mgmt().ipv4(), "mgmt ipv4");
+            return c.min(rack.bmc().ipv4(), "bmc ipv4");
+        }
+
+        /** IPv4 keeps its last address for broadcast; IPv6 has none. */
+        Capacity min(String subnet, String what) {
+            Cidr cidr = Cidr.parse(subnet);
+            BigInteger size = cidr.v6() ? cidr.size() : cidr.size().subtract(BigInteger.ONE);
+            if (size.compareTo(BigInteger.valueOf(capacity)) >= 0) return this;
+            return new Capacity(size.intValue(), what + " " + subnet);
+        }
     }
 
     /** The indexes a rack offers: from first_host up to its capacity, less any network's gateway. */
-    private record RackPlan(int first, int capacity, BitSet gateways) {
+    private record RackPlan(int first, int capacity, String limit, BitSet gateways) {
         static RackPlan of(Site site, Site.Rack rack) {
             BitSet gateways = new BitSet();
             for (Site.Network n : List.of(rack.publicNet(), rack.mgmt(), rack.bmc())) {
                 gateway(gateways, n.ipv4(), n.gateway4());
                 if (n.ipv6() != null) gateway(gateways, n.ipv6(), n.gateway6());
             }
-            return new RackPlan(site.firstHost(), Allocator.capacity(rack), gateways);
+            Capacity c = Capacity.of(rack);
+            return new RackPlan(site.firstHost(), c.capacity(), c.limit(), gateways);
         }
 
         private static void gateway(BitSet gateways, String subnet, String gateway) {
@@ -145,6 +175,12 @@ public final class Allocator {
 
         boolean usable(int i) {
             return i >= first && i < capacity && !gateways.get(i);
+        }
+
+        /** How many hosts the rack can hold. */
+        int room() {
+            if (capacity <= first) return 0;
+            return capacity - first - gateways.get(first, capacity).cardinality();
         }
     }
 
