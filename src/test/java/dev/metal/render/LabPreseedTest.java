@@ -45,7 +45,6 @@ class LabPreseedTest {
         ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
         ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
 
-        Path debconf = Tools.require("debconf-set-selections", "debconf");
         StateStore store = new StateStore(state, "test");
         for (String host : List.of("lab-r1-n01", "lab-r1-n02")) {
             // What the scrape stored: the name under /dev/disk/by-id, as the inventory contract says.
@@ -61,7 +60,7 @@ class LabPreseedTest {
             assertEquals(path, value(text, "grub-installer/bootdev"), text);
             assertTrue(text.contains("debconf-set partman-auto/disk \"$(readlink -f " + path + ")\""), text);
 
-            Tools.Run check = Tools.run(debconf.toString(), "-c", preseed.toString());
+            Tools.Run check = Tools.debconf(List.of(preseed));
             assertEquals(0, check.exit(), preseed + " rejected:\n" + check.output());
         }
     }
