@@ -137,25 +137,6 @@ public final class Allocator {
         return out;
     }
 
-    /** One past the highest index every network of the rack can hold, and that network. */
-    private record Capacity(int capacity, String limit) {
-        static Capacity of(Site.Rack rack) {
-            Capacity c = new Capacity(Integer.MAX_VALUE, null);
-            c = c.min(rack.publicNet().ipv4(), "public ipv4");
-            if (rack.publicNet().ipv6() != null) c = c.min(rack.publicNet().ipv6(), "public ipv6");
-            c = c.min(rack.mgmt().ipv4(), "mgmt ipv4");
-            return c.min(rack.bmc().ipv4(), "bmc ipv4");
-        }
-
-        /** IPv4 keeps its last address for broadcast; IPv6 has none. */
-        Capacity min(String subnet, String what) {
-            Cidr cidr = Cidr.parse(subnet);
-            BigInteger size = cidr.v6() ? cidr.size() : cidr.size().subtract(BigInteger.ONE);
-            if (size.compareTo(BigInteger.valueOf(capacity)) >= 0) return this;
-            return new Capacity(size.intValue(), what + " " + subnet);
-        }
-    }
-
     /** The indexes a rack offers: from first_host up to its capacity, less any network's gateway. */
     private record RackPlan(int first, int capacity, String limit, BitSet gateways) {
         static RackPlan of(Site site, Site.Rack rack) {
@@ -164,8 +145,24 @@ public final class Allocator {
                 gateway(gateways, n.ipv4(), n.gateway4());
                 if (n.ipv6() != null) gateway(gateways, n.ipv6(), n.gateway6());
             }
-            Capacity c = Capacity.of(rack);
-            return new RackPlan(site.firstHost(), c.capacity(), c.limit(), gateways);
+            // Capacity: one past the highest index every network holds, and the network that sets it.
+            Map<String, String> networks = new LinkedHashMap<>();
+            networks.put("public ipv4", rack.publicNet().ipv4());
+            if (rack.publicNet().ipv6() != null) networks.put("public ipv6", rack.publicNet().ipv6());
+            networks.put("mgmt ipv4", rack.mgmt().ipv4());
+            networks.put("bmc ipv4", rack.bmc().ipv4());
+            BigInteger capacity = BigInteger.valueOf(Integer.MAX_VALUE);
+            String limit = null;
+            for (Map.Entry<String, String> n : networks.entrySet()) {
+                Cidr cidr = Cidr.parse(n.getValue());
+                // IPv4 keeps its last address for broadcast; IPv6 has none.
+                BigInteger size = cidr.v6() ? cidr.size() : cidr.size().subtract(BigInteger.ONE);
+                if (size.compareTo(capacity) < 0) {
+                    capacity = size;
+                    limit = n.getKey() + " " + n.getValue();
+                }
+            }
+            return new RackPlan(site.firstHost(), capacity.intValue(), limit, gateways);
         }
 
         private static void gateway(BitSet gateways, String subnet, String gateway) {
