@@ -36,7 +36,10 @@ public record Inventory(Instant scrapedAt, List<SystemInfo> systems, BmcInfo bmc
     public record Dimm(String slot, boolean populated, Integer sizeGiB, String type, Integer speedMhz,
                        String partNumber, String serial) {}
 
-    /** A present drive; {@code byIdPath} is the /dev/disk/by-id name Linux gives it. */
+    /**
+     * A present drive; {@code byIdPath} is the name Linux gives it under /dev/disk/by-id (for
+     * example nvme-MODEL_SERIAL), without the folder. The profile match holds the full path.
+     */
     public record Drive(String bay, String manufacturer, String model, String serial, Long capacityBytes,
                         String protocol, String media, String byIdPath) {}
 

@@ -82,6 +82,15 @@ public final class Matcher {
         return new Compiled(profile).check(new View(inventory.systems().get(0)), Mode.WORDS).differences;
     }
 
+    /**
+     * The full /dev/disk/by-id path of a drive: the inventory holds the name under that folder
+     * (as udev makes it), while the match and the installer need the path. A path is kept as it is.
+     */
+    static String byIdPath(String byIdName) {
+        if (byIdName == null || byIdName.isBlank()) return null;
+        return byIdName.startsWith("/") ? byIdName : "/dev/disk/by-id/" + byIdName;
+    }
+
     /** The name a drive entry gives its disk: its own, else DiskBay and its place in the list. */
     static String diskName(DriveSpec d, int index) {
         return d.name() != null ? d.name() : "DiskBay" + index;
@@ -215,8 +224,9 @@ public final class Matcher {
                 }
                 if (a.count == 0) {
                     String name = diskName(spec, i);
-                    a.disks.put(name, new NamedDisk(name, d.bay(), d.byIdPath(), d.serial(), d.capacityBytes()));
-                    if (Boolean.TRUE.equals(spec.boot())) a.bootDisk = d.byIdPath();
+                    String path = byIdPath(d.byIdPath());
+                    a.disks.put(name, new NamedDisk(name, d.bay(), path, d.serial(), d.capacityBytes()));
+                    if (Boolean.TRUE.equals(spec.boot())) a.bootDisk = path;
                 }
             }
             for (Drive d : s.drives()) {

@@ -118,24 +118,51 @@ public final class Allocator {
         return c.nth(i) + "/" + c.prefix();
     }
 
-    /** One past the highest index every IPv4 network of the rack can hold (broadcast excluded). */
-    static int capacity(Site.Rack rack) {
-        BigInteger min = BigInteger.valueOf(Integer.MAX_VALUE);
-        for (String s : List.of(rack.publicNet().ipv4(), rack.mgmt().ipv4(), rack.bmc().ipv4())) {
-            min = min.min(Cidr.parse(s).size().subtract(BigInteger.ONE));
+    /**
+     * Racks that cannot give each of their hosts an address, one line each: the network that
+     * runs out first and how many hosts it would have to hold.
+     */
+    public static List<String> overfull(Site site, Collection<Host> hosts) {
+        Map<String, Integer> count = new HashMap<>();
+        for (Host h : hosts) count.merge(h.rack(), 1, Integer::sum);
+        List<String> out = new ArrayList<>();
+        for (Site.Rack r : site.racks()) {
+            int n = count.getOrDefault(r.name(), 0);
+            RackPlan plan = RackPlan.of(site, r);
+            if (n > plan.room()) {
+                out.add("rack " + r.name() + " has " + n + " hosts, but its " + plan.limit() + " has room for "
+                        + plan.room() + " (from first_host " + site.firstHost() + ", less gateways)");
+            }
         }
-        return min.intValue();
+        return out;
     }
 
     /** The indexes a rack offers: from first_host up to its capacity, less any network's gateway. */
-    private record RackPlan(int first, int capacity, BitSet gateways) {
+    private record RackPlan(int first, int capacity, String limit, BitSet gateways) {
         static RackPlan of(Site site, Site.Rack rack) {
             BitSet gateways = new BitSet();
             for (Site.Network n : List.of(rack.publicNet(), rack.mgmt(), rack.bmc())) {
                 gateway(gateways, n.ipv4(), n.gateway4());
                 if (n.ipv6() != null) gateway(gateways, n.ipv6(), n.gateway6());
             }
-            return new RackPlan(site.firstHost(), Allocator.capacity(rack), gateways);
+            // Capacity: one past the highest index every network holds, and the network that sets it.
+            Map<String, String> networks = new LinkedHashMap<>();
+            networks.put("public ipv4", rack.publicNet().ipv4());
+            if (rack.publicNet().ipv6() != null) networks.put("public ipv6", rack.publicNet().ipv6());
+            networks.put("mgmt ipv4", rack.mgmt().ipv4());
+            networks.put("bmc ipv4", rack.bmc().ipv4());
+            BigInteger capacity = BigInteger.valueOf(Integer.MAX_VALUE);
+            String limit = null;
+            for (Map.Entry<String, String> n : networks.entrySet()) {
+                Cidr cidr = Cidr.parse(n.getValue());
+                // IPv4 keeps its last address for broadcast; IPv6 has none.
+                BigInteger size = cidr.v6() ? cidr.size() : cidr.size().subtract(BigInteger.ONE);
+                if (size.compareTo(capacity) < 0) {
+                    capacity = size;
+                    limit = n.getKey() + " " + n.getValue();
+                }
+            }
+            return new RackPlan(site.firstHost(), capacity.intValue(), limit, gateways);
         }
 
         private static void gateway(BitSet gateways, String subnet, String gateway) {
@@ -145,6 +172,12 @@ public final class Allocator {
 
         boolean usable(int i) {
             return i >= first && i < capacity && !gateways.get(i);
+        }
+
+        /** How many hosts the rack can hold. */
+        int room() {
+            if (capacity <= first) return 0;
+            return capacity - first - gateways.get(first, capacity).cardinality();
         }
     }
 

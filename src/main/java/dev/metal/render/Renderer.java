@@ -130,6 +130,8 @@ public final class Renderer {
     private static Map<String, Object> reservation(String name, String mac, String cidrAddress) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", name);
+        // dnsmasq refuses a name that DNS would not take; the reservation holds without one.
+        r.put("named", isDnsName(name));
         r.put("mac", Macs.normalize(mac));
         r.put("address", bare(cidrAddress));
         return r;
@@ -193,6 +195,7 @@ public final class Renderer {
 
     private Map<String, Object> serverFrr(Host h, Site site) {
         rackOf(h, site);
+        requireDnsName(h, site);
         Map<String, String> a = allocated(h);
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("name", h.hostname());
@@ -325,13 +328,16 @@ public final class Renderer {
             if (d == null) {
                 d = host.match().disks().values().stream().filter(n -> boot.equals(n.byIdPath())).findFirst().orElse(null);
             }
-            if (d != null && d.byIdPath() != null) ctx.put("bootDisk", d.byIdPath());
+            if (d != null && d.byIdPath() != null) ctx.put("bootDisk", byIdPath(d.byIdPath()));
         }
         List<String> keys = new ArrayList<>(site.sshKeys());
         if (host.provisioning() != null && host.provisioning().sshKeys() != null) {
             for (String k : host.provisioning().sshKeys().split("\n")) if (!k.isBlank()) keys.add(k.strip());
         }
         ctx.put("sshKeys", keys);
+        // Without keys the files leave them out: cloud-init refuses an empty key list, and the
+        // installer must not touch a key file it never wrote. Provisioning asks for keys first.
+        ctx.put("hasSshKeys", !keys.isEmpty());
         List<String> v4 = site.dns().stream().filter(d -> d.indexOf(':') < 0).toList();
         ctx.put("dnsV4", String.join(" ", v4));
         ctx.put("dnsV4First", v4.isEmpty() ? rack.mgmt().gateway4() : v4.get(0));
@@ -339,6 +345,7 @@ public final class Renderer {
     }
 
     private static Map<String, Object> hostContext(Host host, Site site) {
+        requireDnsName(host, site);
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("hostname", host.hostname());
         ctx.put("domain", site.domain());
@@ -395,6 +402,27 @@ public final class Renderer {
             throw new IllegalStateException(host.hostname() + " has no addresses allocated in rack " + host.rack());
         }
         return a;
+    }
+
+    /** Labels of 1 to 63 characters, 253 in all: what DNS, and the programs that read the files, take. */
+    static boolean isDnsName(String name) {
+        if (name.isEmpty() || name.length() > 253) return false;
+        for (String label : name.split("\\.", -1)) if (label.isEmpty() || label.length() > 63) return false;
+        return true;
+    }
+
+    /** The host's name with the site's domain is its FQDN in every file; it must be one DNS can hold. */
+    private static void requireDnsName(Host host, Site site) {
+        String fqdn = host.hostname() + "." + site.domain();
+        if (!isDnsName(fqdn)) {
+            throw new BadInputException(host.hostname() + ": its name with the domain " + site.domain() + " is "
+                    + fqdn.length() + " characters; DNS names hold at most 253, and labels 63");
+        }
+    }
+
+    /** A match stored by an earlier metal holds the bare by-id name; the installer needs the path. */
+    private static String byIdPath(String disk) {
+        return disk.startsWith("/") ? disk : "/dev/disk/by-id/" + disk;
     }
 
     private static String bare(String cidrAddress) {

@@ -1,6 +1,7 @@
 package dev.metal.render;
 
 import dev.metal.model.BadInputException;
+import dev.metal.model.Host;
 import dev.metal.model.UserFiles;
 import dev.metal.model.Site;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +51,17 @@ public final class SitePlans {
         Site site = c.site(root);
         if (!c.problems.isEmpty()) throw new BadInputException(c.problems);
         return site;
+    }
+
+    /**
+     * Refuses a plan whose racks cannot give every host the state has in them an address.
+     * Checked against the hosts there when the plan is set; a host imported later into a
+     * full rack is told so when it is rendered.
+     */
+    public static void requireRoom(Path file, Site site, Collection<Host> hosts) {
+        List<String> problems = new ArrayList<>();
+        for (String p : Allocator.overfull(site, hosts)) problems.add(file + ": " + p);
+        if (!problems.isEmpty()) throw new BadInputException(problems);
     }
 
     /** Walks the tree, collecting problems; returns nulls where a value is unusable. */

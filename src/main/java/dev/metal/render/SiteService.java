@@ -20,6 +20,7 @@ public final class SiteService {
     public Loaded set(Path file) {
         Site site = SitePlans.read(file);
         return store.update(tx -> {
+            SitePlans.requireRoom(file, site, tx.hosts());
             tx.updateState(s -> s.withSite(site), "site-set", Map.of("file", file.toString(), "name", site.name()));
             Allocator.Outcome a = Allocator.apply(tx, site);
             return new Loaded(site, List.copyOf(a.changed().keySet()), a.problems());

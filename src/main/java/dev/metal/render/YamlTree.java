@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,19 @@ final class YamlTree {
         }
     }
 
-    /** Reads one document; a syntax error becomes a BadInput-style message with the line. */
+    /**
+     * Reads one document; a syntax error becomes a BadInput-style message with the line. A key
+     * given twice in one mapping is refused too (every one of them listed): YAML leaves it to
+     * the reader, and taking the last value silently hides a mistake.
+     */
     static Node read(Reader reader, String fileName) throws IOException {
         try (JsonParser p = new YAMLFactory().createParser(reader)) {
             JsonToken t = p.nextToken();
             if (t == null) return new Node(new LinkedHashMap<String, Node>(), 1);
-            return node(p, t);
+            List<String> duplicates = new ArrayList<>();
+            Node root = node(p, t, fileName, duplicates);
+            if (!duplicates.isEmpty()) throw new dev.metal.model.BadInputException(duplicates);
+            return root;
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new dev.metal.model.BadInputException(fileName + " line " + line + ": not valid YAML: "
@@ -48,20 +56,27 @@ final class YamlTree {
         }
     }
 
-    private static Node node(JsonParser p, JsonToken t) throws IOException {
+    private static Node node(JsonParser p, JsonToken t, String fileName, List<String> duplicates) throws IOException {
         int line = p.currentTokenLocation().getLineNr();
         switch (t) {
             case START_OBJECT -> {
                 Map<String, Node> m = new LinkedHashMap<>();
+                Map<String, Integer> keyLines = new HashMap<>();
                 while ((t = p.nextToken()) != JsonToken.END_OBJECT) {
                     String key = p.currentName();
-                    m.put(key, node(p, p.nextToken()));
+                    int keyLine = p.currentTokenLocation().getLineNr();
+                    Integer first = keyLines.putIfAbsent(key, keyLine);
+                    if (first != null) {
+                        duplicates.add(fileName + " line " + keyLine + ": duplicate key '" + key + "' (first on line "
+                                + first + ")");
+                    }
+                    m.put(key, node(p, p.nextToken(), fileName, duplicates));
                 }
                 return new Node(m, line);
             }
             case START_ARRAY -> {
                 List<Node> l = new ArrayList<>();
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) l.add(node(p, t));
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) l.add(node(p, t, fileName, duplicates));
                 return new Node(l, line);
             }
             case VALUE_NULL -> {

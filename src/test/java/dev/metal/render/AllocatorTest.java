@@ -78,4 +78,19 @@ class AllocatorTest {
         assertEquals(53, o.changed().size());
         assertEquals(List.of("r01-s54: rack r01 has no free address left"), o.problems());
     }
+
+    @Test
+    void aSmallIpv6PrefixLimitsTheRackToo() throws java.io.IOException {
+        // Before, only IPv4 networks set the rack's capacity: host 7 got 2001:db8:100:1::10, outside the /124.
+        Site small = SitePlans.parse(new java.io.StringReader(java.nio.file.Files.readString(RenderFixture.sampleSite())
+                .replace("\"2001:db8:100:1::/64\"", "\"2001:db8:100:1::/124\"")), "site.yaml");
+        List<Host> hosts = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) hosts.add(RenderFixture.host("r01", i));
+        assertEquals(List.of("rack r01 has 7 hosts, but its public ipv6 2001:db8:100:1::/124 has room for 6 "
+                + "(from first_host 10, less gateways)"), Allocator.overfull(small, hosts));
+        Allocator.Outcome o = Allocator.allocate(small, hosts);
+        assertEquals(List.of("r01-s07: rack r01 has no free address left"), o.problems());
+        assertEquals("2001:db8:100:1::f/124", o.changed().get("r01-s06").get("public.ipv6"));
+        assertEquals(List.of(), Allocator.overfull(small, hosts.subList(0, 6)));
+    }
 }

@@ -192,4 +192,22 @@ class RenderCommandTest {
         assertTrue(list.out.contains("built-in"));
         assertNotNull(Templates.builtIn("preseed.cfg"));
     }
+
+    @Test
+    void aHostWhoseNameWithTheDomainIsTooLongForDnsIsRefusedByName() throws IOException {
+        // The rack CSV takes any number of 63-character labels; with the domain this one is 272 characters.
+        String name = String.join(".", SiteVariants.label("r01-s03"), SiteVariants.label("b"), SiteVariants.label("c"),
+                SiteVariants.label("d"));
+        Path csv = dir.resolve("rack.csv");
+        Files.writeString(csv, "hostname,rack,u,bmc_mac,bmc_user,bmc_password,mgmt_mac\n"
+                + name + ",r01,3,0c:c4:7b:01:03:01,admin,env:BMC_PASSWORD,0c:c4:7a:01:03:10\n");
+        assertEquals(0, CliRun.metal(state, "import", csv.toString()).exitCode);
+        RenderFixture.seed(state, RenderFixture.host("r01", 3, name));
+        CliRun run = CliRun.metal(state, "render", "cloud-init", name);
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains(name + ": its name with the domain lab1.example.net is 272 characters; "
+                + "DNS names hold at most 253, and labels 63"), run.err);
+        CliRun frr = CliRun.metal(state, "render", "frr", name);
+        assertEquals(2, frr.exitCode, frr.toString());
+    }
 }

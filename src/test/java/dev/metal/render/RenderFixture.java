@@ -29,8 +29,12 @@ public final class RenderFixture {
 
     /** Host number n (1-based) in a rack; MACs derive from rack position and n so they never collide. */
     public static Host host(String rack, int n) {
+        return host(rack, n, String.format("%s-s%02d", rack, n));
+    }
+
+    /** The same host under another name. */
+    public static Host host(String rack, int n, String name) {
         int r = Integer.parseInt(rack.replaceAll("\\D", ""));
-        String name = String.format("%s-s%02d", rack, n);
         String mac = String.format("0c:c4:7a:%02x:%02x:", r & 0xff, n & 0xff);
         Bmc bmc = new Bmc(String.format("0c:c4:7b:%02x:%02x:01", r & 0xff, n & 0xff), null, "admin",
                 Secret.of("env:BMC_PASSWORD"), 623, null);

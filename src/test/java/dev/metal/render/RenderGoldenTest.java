@@ -28,8 +28,9 @@ class RenderGoldenTest {
     /** Everything rendered from the fixture: KIND/TARGET/FILE to content. */
     static Map<String, String> renderAll() {
         Site site = RenderFixture.site();
+        // The fourth host has the longest name a rack CSV takes: its BMC reservation gets no DNS name.
         List<Host> hosts = new ArrayList<>(List.of(RenderFixture.host("r01", 1), RenderFixture.host("r01", 2),
-                RenderFixture.host("r02", 1)));
+                RenderFixture.host("r02", 1), RenderFixture.host("r02", 2, SiteVariants.label("r02-s02"))));
         Allocator.Outcome a = Allocator.allocate(site, hosts);
         hosts.replaceAll(h -> RenderFixture.withToken(h.withAddresses(a.changed().get(h.hostname())),
                 "golden-token-" + h.hostname()));
@@ -41,10 +42,21 @@ class RenderGoldenTest {
             r.render(k, h, site, Renderer.Options.REAL).forEach((f, c) -> out.put(k.label + "/" + h.hostname() + "/" + f, c));
         }
         r.dhcp(hosts, site).forEach((f, c) -> out.put("dhcp/all/" + f, c));
+        // The same plan without SSH keys, as the lab's own is: the files leave the keys out.
+        Host keyless = hosts.get(3);
+        for (Renderer.Kind k : List.of(Renderer.Kind.PRESEED, Renderer.Kind.CLOUD_INIT)) {
+            r.render(k, keyless, withoutSshKeys(site), Renderer.Options.REAL)
+                    .forEach((f, c) -> out.put(k.label + "/" + keyless.hostname() + "/" + f, c));
+        }
         for (String sw : List.of("spine01", "r02-tor")) {
             r.renderSwitch(sw, site).forEach((f, c) -> out.put("frr/" + sw + "/" + f, c));
         }
         return out;
+    }
+
+    static Site withoutSshKeys(Site s) {
+        return new Site(s.name(), s.domain(), s.bootUrl(), s.dns(), List.of(), s.nics(), s.firstHost(), s.asn(),
+                s.fabric(), s.racks(), s.os());
     }
 
     @Test

@@ -99,4 +99,49 @@ class SitePlansTest {
         assertNull(new StateStore(state, "t").load().site());
         assertFalse(CliRun.metal(state, "site", "show").exitCode == 0);
     }
+
+    @Test
+    void aDuplicateKeyIsAnErrorNamingBothLines(@TempDir Path dir) throws IOException {
+        // YAML leaves duplicate keys to the reader; taking the last one silently hid typos like a second 'dns'.
+        String text = Files.readString(RenderFixture.sampleSite())
+                .replace("first_host: 10\n", "first_host: 10\ndns: [192.0.2.99]\n")
+                .replace("mgmt: {ipv4: 10.10.2.0/24, gateway4: 10.10.2.1}",
+                        "mgmt: {ipv4: 10.10.2.0/24, gateway4: 10.10.2.1, ipv4: 10.10.9.0/24}");
+        Path file = dir.resolve("site.yaml");
+        Files.writeString(file, text);
+        BadInputException e = assertThrows(BadInputException.class, () -> SitePlans.read(file));
+        assertEquals(List.of(file + " line 16: duplicate key 'dns' (first on line 7)",
+                file + " line 37: duplicate key 'ipv4' (first on line 37)"), e.problems());
+
+        Path state = dir.resolve("state.json");
+        CliRun run = CliRun.metal(state, "site", "set", file.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains(file + " line 16: duplicate key 'dns'"), run.err);
+        assertNull(new StateStore(state, "t").load().site());
+    }
+
+    @Test
+    void aSubnetTooSmallForTheHostsOfItsRackIsRefused(@TempDir Path dir) throws IOException {
+        // Checked against the hosts the state holds when the plan is set: r01 has 6, its mgmt /28 holds 5 from .10.
+        Path state = dir.resolve("state.json");
+        RenderFixture.seed(state, java.util.stream.IntStream.rangeClosed(1, 6)
+                .mapToObj(i -> RenderFixture.host("r01", i)).toArray(dev.metal.model.Host[]::new));
+        Path file = dir.resolve("site.yaml");
+        Files.writeString(file, Files.readString(RenderFixture.sampleSite())
+                .replace("mgmt: {ipv4: 10.10.1.0/24, gateway4: 10.10.1.1}", "mgmt: {ipv4: 10.10.1.0/28, gateway4: 10.10.1.1}"));
+        CliRun run = CliRun.metal(state, "site", "set", file.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains(file + ": rack r01 has 6 hosts, but its mgmt ipv4 10.10.1.0/28 has room for 5"),
+                run.err);
+        assertNull(new StateStore(state, "t").load().site(), "nothing is stored");
+        assertTrue(new StateStore(state, "t").load().host("r01-s01").addresses().isEmpty(), "no host got addresses");
+
+        // Five hosts fit: the same plan is taken, and every host has its addresses.
+        Path five = dir.resolve("five.json");
+        RenderFixture.seed(five, java.util.stream.IntStream.rangeClosed(1, 5)
+                .mapToObj(i -> RenderFixture.host("r01", i)).toArray(dev.metal.model.Host[]::new));
+        CliRun ok = CliRun.metal(five, "site", "set", file.toString());
+        assertEquals(0, ok.exitCode, ok.toString());
+        assertEquals("10.10.1.14/28", new StateStore(five, "t").load().host("r01-s05").addresses().get("mgmt.ipv4"));
+    }
 }
