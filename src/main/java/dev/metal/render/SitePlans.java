@@ -1,7 +1,7 @@
 package dev.metal.render;
 
 import dev.metal.model.BadInputException;
-import dev.metal.model.UserFiles;
+import dev.metal.util.UserFiles;
 import dev.metal.model.Site;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,5 +1,7 @@
 package dev.metal.inventory;
 
+import dev.metal.state.Stores;
+import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +56,7 @@ class InventoryDiffTest {
             Path state = dir.resolve("state.json");
             CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString());
             // Put the host in the active state the way provisioning would leave it.
-            new dev.metal.state.StateStore(state, "test").update(tx -> {
+            Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
                 var h = tx.host("h1");
                 for (var s : new dev.metal.model.HostState[] {dev.metal.model.HostState.DISCOVERED,
                     dev.metal.model.HostState.INVENTORIED, dev.metal.model.HostState.READY,

@@ -1,5 +1,8 @@
 package dev.metal.lab;
 
+import dev.metal.state.Stores;
+import java.time.Clock;
+import dev.metal.state.HostQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,7 +36,7 @@ class DemoTest {
         assertTrue(run.out.contains("lab-r1-n02 quarantined"), "the failed install is quarantined\n" + run.out);
         assertTrue(run.out.contains("host history lab-r1-n02"), run.out);
 
-        Map<HostState, Long> states = new StateStore(dir.resolve("state.json"), "test").load().hosts().values().stream()
+        Map<HostState, Long> states = Stores.open(dir.resolve("state.json").toString(), "test", Clock.systemUTC()).hosts(HostQuery.all()).stream()
                 .collect(Collectors.groupingBy(Host::state, Collectors.counting()));
         assertEquals(2L, states.get(HostState.ACTIVE), states.toString());
         assertEquals(1L, states.get(HostState.QUARANTINED), states.toString());

@@ -1,5 +1,7 @@
 package dev.metal.lab;
 
+import dev.metal.workflow.StoreBootBackend;
+import dev.metal.util.Log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,7 +32,7 @@ class MachineTest {
     Path dir;
 
     private BootServer serve(Fleet fleet, BootContent content) {
-        return new BootServer(fleet.store, content, fleet.files, null, 4)
+        return new BootServer(new StoreBootBackend(fleet.store), content, fleet.files, null, 4, Log.stderr())
                 .start(new InetSocketAddress("127.0.0.1", fleet.port));
     }
 

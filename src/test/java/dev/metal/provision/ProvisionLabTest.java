@@ -8,7 +8,7 @@ import dev.metal.cli.CliRun;
 import dev.metal.lab.IpmiSimProcess;
 import dev.metal.lab.Lab;
 import dev.metal.lab.Machine;
-import dev.metal.model.Json;
+import dev.metal.util.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,12 +1,13 @@
 package dev.metal.render;
 
+import dev.metal.state.Stores;
+import java.time.Clock;
 import dev.metal.model.Bmc;
 import dev.metal.model.Host;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.model.Site;
-import dev.metal.state.StateStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -51,7 +52,7 @@ public final class RenderFixture {
 
     /** Puts hosts into a state file as they would be after import and match. */
     public static void seed(Path state, Host... hosts) {
-        new StateStore(state, "test").update(tx -> {
+        Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
             for (Host h : hosts) tx.put(h, "seeded");
             return null;
         });

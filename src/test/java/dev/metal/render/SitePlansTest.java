@@ -1,5 +1,7 @@
 package dev.metal.render;
 
+import dev.metal.state.Stores;
+import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.metal.cli.CliRun;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Site;
-import dev.metal.state.StateStore;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -77,8 +78,8 @@ class SitePlansTest {
         assertEquals(0, set.exitCode, set.toString());
         assertTrue(set.out.contains("site lab1 stored: 2 racks, 1 OS; 1 hosts got new addresses"), set.out);
         assertTrue(set.out.contains("not placed: r09-s01: rack r09 is not in the site plan"), set.out);
-        assertEquals("lab1", new StateStore(state, "t").load().site().name());
-        assertEquals("203.0.113.10/26", new StateStore(state, "t").load().host("r01-s01").addresses().get("public.ipv4"));
+        assertEquals("lab1", Stores.open(state.toString(), "t", Clock.systemUTC()).site().name());
+        assertEquals("203.0.113.10/26", Stores.open(state.toString(), "t", Clock.systemUTC()).host("r01-s01").addresses().get("public.ipv4"));
 
         CliRun show = CliRun.metal(state, "site", "show");
         assertEquals(0, show.exitCode, show.toString());
@@ -96,7 +97,7 @@ class SitePlansTest {
         CliRun run = CliRun.metal(state, "site", "set", bad.toString());
         assertEquals(2, run.exitCode, run.toString());
         assertTrue(run.err.contains("metal: " + bad + " line 1: missing 'boot_url'"), run.err);
-        assertNull(new StateStore(state, "t").load().site());
+        assertNull(Stores.open(state.toString(), "t", Clock.systemUTC()).site());
         assertFalse(CliRun.metal(state, "site", "show").exitCode == 0);
     }
 }
