@@ -4,11 +4,11 @@ import dev.metal.lab.Demo;
 import dev.metal.workflow.Services;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /** The top of the command tree; its options are inherited by every subcommand (listed in {@link Cli}). */
 @Command(name = "metal",

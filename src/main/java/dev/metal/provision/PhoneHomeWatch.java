@@ -1,14 +1,14 @@
 package dev.metal.provision;
 
+import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.ConflictException;
 import dev.metal.model.Provisioning;
 import dev.metal.state.HostQuery;
 import dev.metal.state.Store;
 import dev.metal.util.Log;
-import java.util.HashMap;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

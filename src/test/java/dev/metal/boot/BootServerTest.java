@@ -1,8 +1,5 @@
 package dev.metal.boot;
 
-import dev.metal.state.JournalQuery;
-import dev.metal.workflow.StoreBootBackend;
-import dev.metal.util.Log;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.util.Json;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.provision.Fleet;
 import dev.metal.provision.TestBootContent;
 import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
+import dev.metal.util.Log;
+import dev.metal.workflow.StoreBootBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,8 +1,5 @@
 package dev.metal.cli;
 
-import dev.metal.state.Stores;
-import java.time.Clock;
-import dev.metal.state.JournalQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,11 +11,14 @@ import dev.metal.model.Bmc;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Inventory;
-import dev.metal.util.Json;
 import dev.metal.model.Secret;
 import dev.metal.profile.Inventories;
+import dev.metal.state.JournalQuery;
+import dev.metal.state.Stores;
+import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;

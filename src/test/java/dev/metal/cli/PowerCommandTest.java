@@ -1,7 +1,5 @@
 package dev.metal.cli;
 
-import dev.metal.state.Stores;
-import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -12,9 +10,11 @@ import dev.metal.ipmi.IpmiSim;
 import dev.metal.lab.IpmiSimProcess;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
+import dev.metal.state.Stores;
 import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,5 @@
 package dev.metal.inventory;
 
-import dev.metal.state.Stores;
-import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
+import dev.metal.state.Stores;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package dev.metal.lab;
 
-import dev.metal.workflow.StoreBootBackend;
-import dev.metal.util.Log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,12 +9,14 @@ import dev.metal.bmc.BootDevice;
 import dev.metal.boot.BootContent;
 import dev.metal.boot.BootServer;
 import dev.metal.model.Host;
-import dev.metal.model.Site;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
+import dev.metal.model.Site;
 import dev.metal.provision.Fleet;
 import dev.metal.provision.TestBootContent;
+import dev.metal.util.Log;
+import dev.metal.workflow.StoreBootBackend;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.metal.provision;
 
-import dev.metal.state.JournalQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +9,9 @@ import dev.metal.cli.CliRun;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.HostState;
-import dev.metal.util.Json;
 import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

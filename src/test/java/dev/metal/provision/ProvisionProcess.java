@@ -9,13 +9,13 @@ import dev.metal.state.HostQuery;
 import dev.metal.state.Store;
 import dev.metal.state.Stores;
 import java.net.URI;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**

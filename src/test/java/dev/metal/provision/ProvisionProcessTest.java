@@ -1,7 +1,5 @@
 package dev.metal.provision;
 
-import dev.metal.state.HostQuery;
-import dev.metal.state.JournalQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
+import dev.metal.state.HostQuery;
+import dev.metal.state.JournalQuery;
 import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,5 @@
 package dev.metal.provision;
 
-import dev.metal.state.HostQuery;
-import dev.metal.state.JournalQuery;
-import dev.metal.workflow.StoreBootBackend;
-import dev.metal.util.Log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,8 +12,12 @@ import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.util.Json;
+import dev.metal.state.HostQuery;
 import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
+import dev.metal.util.Log;
+import dev.metal.workflow.StoreBootBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package dev.metal.render;
 
-import dev.metal.state.Stores;
-import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
+import dev.metal.state.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
 package dev.metal.render;
 
-import dev.metal.state.Stores;
-import java.time.Clock;
 import dev.metal.model.Bmc;
 import dev.metal.model.Host;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.model.Site;
+import dev.metal.state.Stores;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,5 @@
 package dev.metal.render;
 
-import dev.metal.state.Stores;
-import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.metal.cli.CliRun;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Site;
+import dev.metal.state.Stores;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
