@@ -42,7 +42,7 @@ public final class Demo {
     private final int hosts;
     private final boolean verbose;
     private final Log log;
-    private final List<Step> steps = new ArrayList<>();
+    private final List<Step> done = new ArrayList<>();
     private StepRunner runner;
     private PrintWriter out;
 
@@ -88,36 +88,46 @@ public final class Demo {
                         s.serial(), s.faults.isEmpty() ? "" : "  fault: " + s.faults.iterator().next().spec());
             }
             footer(0, ms);
-            steps.add(new Step("lab up", labLine, 0, ms));
+            done.add(new Step("lab up", labLine, 0, ms));
 
-            run("Import the rack CSV the lab wrote (no BMC addresses yet)", Set.of(0),
-                    "import", lab.rackCsv().toString());
-            run("Discover each BMC's address from the DHCP leases, by BMC MAC", Set.of(0),
-                    "discover", "--leases", lab.leases().toString(), "--port", Integer.toString(bmcPort));
-            run("Scrape every BMC over Redfish (HTTPS; certificates pinned on first use)", Set.of(0),
-                    "scrape", "--all");
-            run("Match inventories against the hardware profiles in " + labDir.resolve("profiles")
-                    + " (exit 3 expected: one server misses a DIMM)", Set.of(0, 3), "match", "--all", "--profiles",
-                    labDir.resolve("profiles").toString());
-            run("Load the site plan: rack networks, BGP numbers, boot server, OS catalog", Set.of(0),
-                    "site", "set", labDir.resolve("site.yaml").toString());
-            for (String kind : KINDS) {
-                run("Render " + kind + " for every host" + (kind.equals("preseed")
-                        ? " (here and below, the host that matched no profile is passed over)" : ""),
-                        Set.of(0),
-                        "render", kind, "--all", "--out", home.resolve("rendered").resolve(kind).toString());
+            for (Planned step : steps(lab, labDir, count, port)) {
+                if (step.servesBoot()) bootPort.close(); // its in-process boot server takes the port now
+                run(step.title(), step.expected(), step.args());
             }
-            bootPort.close(); // the provision step serves on it now
-            run("Provision " + count + " compute hosts: PXE boot over Redfish, install, phone home"
-                    + " (one install fails: that host is quarantined and another takes its place)", Set.of(0),
-                    "provision", "--profile", "lab-1u-compute", "--count", Integer.toString(count), "--os", "debian-12",
-                    "--listen", "127.0.0.1:" + port, "--files", labDir.resolve("files").toString(),
-                    "--timeout", "10s");
-            run("Where every host stands now", Set.of(0), "host", "list");
         }
         long total = (System.nanoTime() - begin) / 1_000_000;
         out.flush();
-        return new Report(home, List.copyOf(steps), total);
+        return new Report(home, List.copyOf(done), total);
+    }
+
+    /** One command of the demo: what it shows, the exit codes that are fine, and whether it serves the boot port. */
+    private record Planned(String title, Set<Integer> expected, boolean servesBoot, String... args) {}
+
+    /** The commands the demo runs after 'lab up', in order. */
+    private List<Planned> steps(Lab lab, Path labDir, int count, int bootPort) {
+        List<Planned> planned = new ArrayList<>();
+        planned.add(new Planned("Import the rack CSV the lab wrote (no BMC addresses yet)", Set.of(0), false,
+                "import", lab.rackCsv().toString()));
+        planned.add(new Planned("Discover each BMC's address from the DHCP leases, by BMC MAC", Set.of(0), false,
+                "discover", "--leases", lab.leases().toString(), "--port", Integer.toString(lab.bmcPort())));
+        planned.add(new Planned("Scrape every BMC over Redfish (HTTPS; certificates pinned on first use)", Set.of(0), false,
+                "scrape", "--all"));
+        planned.add(new Planned("Match inventories against the hardware profiles in " + labDir.resolve("profiles")
+                + " (exit 3 expected: one server misses a DIMM)", Set.of(0, 3), false, "match", "--all", "--profiles",
+                labDir.resolve("profiles").toString()));
+        planned.add(new Planned("Load the site plan: rack networks, BGP numbers, boot server, OS catalog", Set.of(0), false,
+                "site", "set", labDir.resolve("site.yaml").toString()));
+        for (String kind : KINDS) {
+            planned.add(new Planned("Render " + kind + " for every host" + (kind.equals("preseed")
+                    ? " (here and below, the host that matched no profile is passed over)" : ""), Set.of(0), false,
+                    "render", kind, "--all", "--out", home.resolve("rendered").resolve(kind).toString()));
+        }
+        planned.add(new Planned("Provision " + count + " compute hosts: PXE boot over Redfish, install, phone home"
+                + " (one install fails: that host is quarantined and another takes its place)", Set.of(0), true,
+                "provision", "--profile", "lab-1u-compute", "--count", Integer.toString(count), "--os", "debian-12",
+                "--listen", "127.0.0.1:" + bootPort, "--files", labDir.resolve("files").toString(), "--timeout", "10s"));
+        planned.add(new Planned("Where every host stands now", Set.of(0), false, "host", "list"));
+        return planned;
     }
 
     /** Runs one real metal command against the demo's state and shows it. */
@@ -136,7 +146,7 @@ public final class Demo {
         long ms = (System.nanoTime() - t) / 1_000_000;
         for (String l : captured.toString().split("\n", -1)) if (!l.isEmpty()) out.println("    " + l);
         footer(code, ms);
-        steps.add(new Step(title, line, code, ms));
+        done.add(new Step(title, line, code, ms));
         if (!expected.contains(code)) {
             throw new SystemicException("demo step '" + String.join(" ", args) + "' ended with exit " + code
                     + "; the state is in " + state);
