@@ -516,11 +516,14 @@ function _picocli_metal_match() {
 
   local commands=""
   local flag_opts="'--all' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--profiles' '--state'"
+  local arg_opts="'--rack' '--profiles' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--rack')
+      return
+      ;;
     '--profiles')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

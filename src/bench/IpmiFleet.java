@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Starts N simulated BMCs (ipmi_sim) for the power benchmark, writes a rack CSV for them
  * to DIR/rack.csv and DIR/ports, then keeps them up until its stdin closes.
- * Run: java -cp 'target/metal/metal.jar:target/metal/lib/*' src/bench/IpmiFleet.java DIR N
+ * Run: java -cp 'target/classes:target/test-classes:target/metal/lib/*' src/bench/IpmiFleet.java DIR N
  */
 public class IpmiFleet {
     public static void main(String[] args) throws Exception {

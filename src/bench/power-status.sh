@@ -15,7 +15,7 @@ done
 work=$(mktemp -d)
 # The fleet stays up while its stdin (a fifo held open here) stays open.
 mkfifo "$work/hold"
-java -cp 'target/metal/metal.jar:target/metal/lib/*' src/bench/IpmiFleet.java "$work" "$count" < "$work/hold" &
+java -cp 'target/classes:target/test-classes:target/metal/lib/*' src/bench/IpmiFleet.java "$work" "$count" < "$work/hold" &
 fleet=$!
 exec 3>"$work/hold"
 trap 'exec 3>&-; wait $fleet 2>/dev/null; rm -rf "$work"' EXIT

@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 hosts="${1:-10000}"
-cp="target/classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
+# Benchmarks build on the test classes (lab helpers, fleets) as the tests do.
+[ -d target/test-classes ] || mvn -q -o test-compile
+cp="target/classes:target/test-classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
 mkdir -p target/bench
 javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java
 echo "== in-process render core"

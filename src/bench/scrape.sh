@@ -8,7 +8,9 @@
 set -e
 cd "$(dirname "$0")/../.."
 [ -x target/metal/bin/metal ] || mvn -q -o package -DskipTests
-cp="target/classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
+# Benchmarks build on the test classes (lab helpers, fleets) as the tests do.
+[ -d target/test-classes ] || mvn -q -o test-compile
+cp="target/classes:target/test-classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
 mkdir -p target/bench
 javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/ScrapeBench.java
 exec java -Xss512k -Dmetal.basedir="$PWD" -cp "target/bench:$cp" dev.metal.bench.ScrapeBench "${@:-lenovo}"

@@ -9,7 +9,9 @@ cd "$(dirname "$0")/../.."
 runs="${1:-20}"
 command -v hyperfine > /dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 command -v redfishtool > /dev/null || { echo "needs redfishtool (apt-get install redfishtool)" >&2; exit 1; }
-cp="target/classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
+# Benchmarks build on the test classes (lab helpers, fleets) as the tests do.
+[ -d target/test-classes ] || mvn -q -o test-compile
+cp="target/classes:target/test-classes:$(ls target/metal/lib/*.jar | tr '\n' ':')"
 mkdir -p target/bench
 javac -d target/bench -cp "$cp" src/bench/java/dev/metal/bench/RenderBench.java
 work="$(mktemp -d)"

@@ -7,13 +7,15 @@ import dev.metal.model.Inventory;
 import dev.metal.model.Profile;
 import dev.metal.model.Secret;
 import dev.metal.profile.Inventories;
-import dev.metal.profile.MatchService;
 import dev.metal.profile.Matcher;
 import dev.metal.profile.ProfileFiles;
 import dev.metal.profile.Suggester;
-import dev.metal.state.StateStore;
+import dev.metal.state.Stores;
+import dev.metal.workflow.HostSelection;
+import dev.metal.workflow.MatchService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +50,7 @@ public final class MatchBench {
 
         Path dir = Files.createTempDirectory("metal-bench");
         Path state = dir.resolve("state.json");
-        new StateStore(state, "bench").update(tx -> {
+        Stores.open(state.toString(), "bench", Clock.systemUTC()).update(tx -> {
             for (int i = 0; i < inventories.size(); i++) {
                 Host h = Host.imported(String.format("node%05d", i), "r" + i / 40, 1 + i % 40,
                         new Bmc(Inventories.mac(0x01, i, i >> 8), null, "root", Secret.of("env:BMC_PW"), 623, null),
@@ -61,7 +63,8 @@ public final class MatchBench {
         });
         System.out.printf("state file: %.1f MB%n", Files.size(state) / 1e6);
         long t0 = System.nanoTime();
-        MatchService.Outcome all = new MatchService(new StateStore(state, "match"), profiles).match(List.of(), true);
+        MatchService.Outcome all = new MatchService(Stores.open(state.toString(), "match", Clock.systemUTC()), profiles)
+                .match(HostSelection.every());
         double whole = (System.nanoTime() - t0) / 1e9;
         System.out.printf("match --all (load state, match, write state and journal): %.3f s, %d failed%n",
                 whole, all.failed());

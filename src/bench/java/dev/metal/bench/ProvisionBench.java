@@ -3,11 +3,9 @@ package dev.metal.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.Cli;
 import dev.metal.cli.Context;
-import dev.metal.cli.Wiring;
 import dev.metal.lab.DirectBmcs;
-import dev.metal.model.Json;
 import dev.metal.provision.Fleet;
-import dev.metal.provision.TestBootContent;
+import dev.metal.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,7 +28,6 @@ public final class ProvisionBench {
     public static void main(String[] args) throws Exception {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
         String mode = args.length > 0 ? args[0] : "fleet";
-        Wiring.bootContent = TestBootContent::new;
         switch (mode) {
             case "cold" -> cold(jvmStart);
             case "warm" -> warm(Integer.parseInt(args[1]));
@@ -47,7 +44,6 @@ public final class ProvisionBench {
         for (int i = 1; i <= hosts; i++) {
             fleet.host(String.format("node-%03d", i), "r" + (i % 5 + 1), i / 5 + 1, "web", i);
         }
-        Wiring.connector = store -> fleet.connector();
         return fleet;
     }
 
@@ -56,7 +52,7 @@ public final class ProvisionBench {
         StringWriter err = new StringWriter();
         Context ctx = new Context(new PrintWriter(out), new PrintWriter(err), Map.of("METAL_STATE", fleet.state.toString()),
                 fleet.dir);
-        int code = Cli.run(ctx, fleet.args("--json", "provision", "--profile", "web", "--count", Integer.toString(count),
+        int code = Cli.run(ctx, fleet.services(), fleet.args("--json", "provision", "--profile", "web", "--count", Integer.toString(count),
                 "--os", "debian-12", "--timeout", "60s"));
         if (code != 0) throw new IllegalStateException("provision exit " + code + ": " + err);
         return Json.mapper().readTree(out.toString());

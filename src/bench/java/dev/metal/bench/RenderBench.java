@@ -9,10 +9,11 @@ import dev.metal.model.Site;
 import dev.metal.render.Allocator;
 import dev.metal.render.Renderer;
 import dev.metal.render.SitePlans;
-import dev.metal.state.StateStore;
+import dev.metal.state.Stores;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public final class RenderBench {
         if (args.length > 1) {
             Path state = Path.of(args[1]);
             Files.writeString(state.resolveSibling("bench-site.yaml"), yaml);
-            new StateStore(state, "bench").update(tx -> {
+            Stores.open(state.toString(), "bench", Clock.systemUTC()).update(tx -> {
                 for (Host h : hosts) tx.put(h, "seeded");
                 return null;
             });

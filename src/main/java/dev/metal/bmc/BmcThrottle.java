@@ -1,5 +1,6 @@
 package dev.metal.bmc;
 
+import dev.metal.model.SystemicException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +32,7 @@ public final class BmcThrottle {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
+                throw new SystemicException("interrupted");
             }
         }
     }
@@ -66,6 +67,11 @@ public final class BmcThrottle {
             @Override
             public boolean shows(BootOverride wanted, BootOverride readBack) {
                 return session.shows(wanted, readBack);
+            }
+
+            @Override
+            public String fingerprint() {
+                return session.fingerprint();
             }
 
             @Override

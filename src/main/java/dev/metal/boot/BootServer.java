@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.metal.model.Host;
-import dev.metal.model.Json;
-import dev.metal.model.Log;
 import dev.metal.model.Macs;
-import dev.metal.model.ProfileMatch;
-import dev.metal.model.Provisioning;
 import dev.metal.model.Site;
-import dev.metal.state.State;
-import dev.metal.state.StateStore;
+import dev.metal.model.SystemicException;
+import dev.metal.util.Json;
+import dev.metal.util.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -26,25 +22,24 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * The HTTP boot server: iPXE scripts by MAC, Pixiecore's API mode, per-host configs and
- * phone-home behind the host's token, and a folder of kernels and images. It reads the
- * state file on each request (the file is only ever replaced whole) and writes through
- * the store, so one server can serve any number of {@code metal provision} runs.
+ * phone-home behind the host's token, and a folder of kernels and images. It reads and
+ * records through its {@link BootBackend} on each request, so one server can serve any
+ * number of {@code metal provision} runs.
  */
 public final class BootServer implements AutoCloseable {
     /** Where {@code metal serve} listens unless told otherwise; the lab's machines look here. */
     public static final int DEFAULT_PORT = 8067;
     public static final String DEFAULT_LISTEN = "127.0.0.1:" + DEFAULT_PORT;
 
-    private final StateStore store;
+    private final BootBackend backend;
     private final BootContent content;
     private final Path files;
     private final String advertise;
     private final int threads;
-    private volatile Consumer<String> phoneHomeListener = h -> {};
+    private final Log log;
     private HttpServer server;
     private ThreadPoolExecutor executor;
 
@@ -52,24 +47,20 @@ public final class BootServer implements AutoCloseable {
      * @param files     the folder served under /files/ (need not exist)
      * @param advertise the base URL machines reach this server at, or null for the request's Host header
      */
-    public BootServer(StateStore store, BootContent content, Path files, String advertise, int threads) {
-        this.store = store;
+    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, int threads, Log log) {
+        this.backend = backend;
         this.content = content;
         this.files = files.toAbsolutePath().normalize();
         this.advertise = advertise;
         this.threads = threads;
-    }
-
-    /** Called with the host name after a phone-home has been recorded. */
-    public void onPhoneHome(Consumer<String> listener) {
-        this.phoneHomeListener = listener;
+        this.log = log;
     }
 
     public BootServer start(InetSocketAddress listen) {
         try {
             server = HttpServer.create(listen, 128);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
+            throw new SystemicException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
                     + ": " + e.getMessage() + " (is another 'metal serve' running? then pass --server URL)", e);
         }
         // Bounded threads and queue; when both are full the accepting thread serves, which slows new clients down.
@@ -144,7 +135,7 @@ public final class BootServer implements AutoCloseable {
             send(ex, reply);
         } catch (RuntimeException e) {
             // One bad request must not take the server down; the message names no secret.
-            Log.warn("boot server: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ": " + e.getMessage());
+            log.warn("boot server: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ": " + e.getMessage());
             try {
                 send(ex, Reply.text(500, "internal error"));
             } catch (IOException | RuntimeException ignored) {
@@ -154,37 +145,35 @@ public final class BootServer implements AutoCloseable {
     }
 
     /** The known host with this MAC, or null when there is none (the refusal is journaled). */
-    private Host knownHost(HttpExchange ex, State state, String macText) {
+    private Host knownHost(HttpExchange ex, String macText) {
         String mac = Macs.normalize(macText);
-        Host host = mac == null ? null : byMac(state, mac);
+        Host host = mac == null ? null : backend.hostByMac(mac);
         if (host == null) refuse(ex, null, "unknown MAC", Map.of("mac", mac == null ? "invalid" : mac));
         return host;
     }
 
     private Reply ipxe(HttpExchange ex, String macText) {
-        State state = store.load();
-        Host host = knownHost(ex, state, macText);
+        Host host = knownHost(ex, macText);
         if (host == null) {
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
         String token = BootTokens.live(host);
-        String script = token != null ? content.ipxeScript(host, state.site(), base(ex), token) : content.localDiskScript(host);
-        Log.debug("boot server: iPXE script for " + host.hostname());
+        String script = token != null ? content.ipxeScript(host, backend.site(), base(ex), token) : content.localDiskScript(host);
+        log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
     }
 
     private Reply pixiecore(HttpExchange ex, String macText) {
-        State state = store.load();
-        Host host = knownHost(ex, state, macText);
+        Host host = knownHost(ex, macText);
         if (host == null) return Reply.text(404, "unknown machine");
         String token = BootTokens.live(host);
         // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
         if (token == null) return Reply.text(404, host.hostname() + " is not provisioning");
-        BootContent.PixiecoreBoot boot = content.pixiecore(host, state.site(), base(ex), token);
+        BootContent.PixiecoreBoot boot = content.pixiecore(host, backend.site(), base(ex), token);
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write Pixiecore answer", e);
+            throw new SystemicException("cannot write Pixiecore answer", e);
         }
     }
 
@@ -204,19 +193,11 @@ public final class BootServer implements AutoCloseable {
         Auth auth = authorize(ex, hostname);
         if (auth.refusal() != null) return auth.refusal();
         String from = ex.getRemoteAddress().getAddress().getHostAddress();
-        boolean recorded = store.update(tx -> {
-            Host h = tx.host(hostname);
-            // Check again under the lock: the provisioning may have ended since.
-            if (h == null || !BootTokens.valid(h, query(ex, "token"))) return false;
-            Provisioning p = h.provisioning();
-            if (p.phonedHomeAt() == null) {
-                tx.put(h.withProvisioning(p.withPhonedHomeAt(tx.now())), "phoned-home", Map.of("from", from));
-            }
-            return true;
-        });
-        if (!recorded) return refuseNow(ex, hostname, "provisioning ended");
-        Log.info(hostname + " phoned home");
-        phoneHomeListener.accept(hostname);
+        // The backend checks the token again as it records: the provisioning may have ended since.
+        if (!backend.recordPhoneHome(hostname, query(ex, "token"), from)) {
+            return refuseNow(ex, hostname, "provisioning ended");
+        }
+        log.info(hostname + " phoned home");
         return Reply.text(200, "ok");
     }
 
@@ -224,8 +205,7 @@ public final class BootServer implements AutoCloseable {
     private record Auth(Host host, Site site, Reply refusal) {}
 
     private Auth authorize(HttpExchange ex, String hostname) {
-        State state = store.load();
-        Host host = state.host(hostname);
+        Host host = backend.host(hostname);
         if (host == null) return new Auth(null, null, refuseNow(ex, hostname, "unknown host"));
         String token = query(ex, "token");
         if (!BootTokens.valid(host, token)) {
@@ -233,7 +213,7 @@ public final class BootServer implements AutoCloseable {
                     : BootTokens.live(host) == null ? "no provisioning in progress" : "wrong token";
             return new Auth(null, null, refuseNow(ex, hostname, why));
         }
-        return new Auth(host, state.site(), null);
+        return new Auth(host, backend.site(), null);
     }
 
     private Reply refuseNow(HttpExchange ex, String hostname, String why) {
@@ -249,11 +229,8 @@ public final class BootServer implements AutoCloseable {
         detail.put("from", ex.getRemoteAddress().getAddress().getHostAddress());
         detail.put("reason", why);
         detail.putAll(more);
-        Log.info("boot server refused " + detail);
-        store.update(tx -> {
-            tx.journal(hostname, "boot-refused", detail);
-            return null;
-        });
+        log.info("boot server refused " + detail);
+        backend.journalRefusal(hostname, detail);
     }
 
     private static String clip(String s) {
@@ -264,19 +241,6 @@ public final class BootServer implements AutoCloseable {
         if (advertise != null) return advertise;
         String hostHeader = ex.getRequestHeaders().getFirst("Host");
         return hostHeader != null && hostHeader.matches("[A-Za-z0-9.:\\[\\]-]+") ? "http://" + hostHeader : baseUrl();
-    }
-
-    static Host byMac(State state, String mac) {
-        for (Host h : state.hosts().values()) {
-            if (mac.equals(Macs.normalize(h.mgmtMac()))) return h;
-            ProfileMatch m = h.match();
-            if (m != null && m.nics() != null) {
-                for (ProfileMatch.NamedNic nic : m.nics().values()) {
-                    if (mac.equals(Macs.normalize(nic.mac()))) return h;
-                }
-            }
-        }
-        return null;
     }
 
     static String query(HttpExchange ex, String name) {

@@ -3,6 +3,7 @@ package dev.metal.boot;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
+import dev.metal.util.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -16,7 +17,7 @@ public final class BootTokens {
     /** The token of the host's provisioning in progress, or null when none is in progress. */
     public static String live(Host host) {
         Provisioning p = host.provisioning();
-        return host.state() == HostState.PROVISIONING && p != null && p.token() != null ? p.token().resolve() : null;
+        return host.state() == HostState.PROVISIONING && p != null && p.token() != null ? Secrets.resolve(p.token()) : null;
     }
 
     /** True when {@code given} is the token of the host's current provisioning. */

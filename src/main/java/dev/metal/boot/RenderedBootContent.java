@@ -1,5 +1,7 @@
 package dev.metal.boot;
 
+import dev.metal.model.BadInputException;
+import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
 import dev.metal.model.Site;
 import dev.metal.render.Renderer;
@@ -45,7 +47,7 @@ public final class RenderedBootContent implements BootContent {
                 initrd.add(words.get(1));
             }
         }
-        if (kernel == null) throw new IllegalStateException(host.hostname() + ": the iPXE script names no kernel");
+        if (kernel == null) throw new BadInputException(host.hostname() + ": the iPXE script names no kernel");
         return new PixiecoreBoot(kernel, initrd, cmdline);
     }
 
@@ -73,7 +75,7 @@ public final class RenderedBootContent implements BootContent {
     }
 
     private static Site required(Site site) {
-        if (site == null) throw new IllegalStateException("no site plan; load one with 'metal site set FILE'");
+        if (site == null) throw new ConflictException("no site plan; load one with 'metal site set FILE'");
         return site;
     }
 

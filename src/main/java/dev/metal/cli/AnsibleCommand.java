@@ -1,10 +1,7 @@
 package dev.metal.cli;
 
-import dev.metal.model.BadInputException;
-import dev.metal.model.Host;
-import dev.metal.model.Json;
-import dev.metal.render.AnsibleInventory;
-import dev.metal.state.State;
+import dev.metal.util.Json;
+import dev.metal.workflow.HostService;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine.ArgGroup;
@@ -52,15 +49,7 @@ public final class AnsibleCommand {
 
         @Override
         protected Result execute() {
-            State state = store().load();
-            Object inventory;
-            if (mode.host != null) {
-                Host h = state.host(mode.host);
-                if (h == null) throw new BadInputException("unknown host " + mode.host);
-                inventory = AnsibleInventory.hostVars(h, state.site());
-            } else {
-                inventory = AnsibleInventory.list(state.hosts().values(), state.site());
-            }
+            Object inventory = new HostService(store()).ansibleInventory(mode.host);
             return new Result() {
                 @Override
                 public Object json() {

@@ -1,36 +1,63 @@
 package dev.metal.cli;
 
-import dev.metal.model.Json;
-import dev.metal.model.Log;
-import dev.metal.state.StateStore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.metal.model.SystemicException;
+import dev.metal.state.Store;
+import dev.metal.util.Json;
+import dev.metal.util.Log;
+import dev.metal.workflow.Services;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
  * What every leaf command shares: it runs one piece of the core, gets a {@link Result}
- * and leaves printing to this class, as a table for people or JSON with --json.
+ * and leaves printing to this class, as a table for people or JSON with --json. It opens
+ * the state only when asked for it, and closes it at the end.
  */
 @picocli.CommandLine.Command
 public abstract class BaseCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
+    private Log log;
+    private Store store;
+
     protected abstract Result execute() throws Exception;
+
+    /** Defaults of shared options (by long name) that this command sets to its own, e.g. --parallel. */
+    public Map<String, String> defaults() {
+        return Map.of();
+    }
 
     @Override
     public final Integer call() throws Exception {
-        Log.configure(context().err(), root().verbose());
-        Result result = execute();
+        log = new Log(context().err(), root().verbose());
+        try {
+            Result result = execute();
+            emit(result);
+            return result.exitCode();
+        } finally {
+            if (store != null) store.close();
+        }
+    }
+
+    /** Prints a result (the final one, or one a long-running command owes its user on the way) on stdout. */
+    protected void emit(Result result) {
         PrintWriter out = context().out();
         if (root().json()) {
-            out.println(Json.mapper().writeValueAsString(result.json()));
+            try {
+                out.println(Json.mapper().writeValueAsString(result.json()));
+            } catch (JsonProcessingException e) {
+                throw new SystemicException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
+            }
         } else {
             result.print(out);
         }
         out.flush();
-        return result.exitCode();
     }
 
     protected MetalCommand root() {
@@ -41,10 +68,26 @@ public abstract class BaseCommand implements Callable<Integer> {
         return root().context();
     }
 
-    /** The state store, journaling changes under this command's name. */
-    protected StateStore store() {
-        String name = spec.qualifiedName(" ");
-        if (name.startsWith("metal ")) name = name.substring("metal ".length());
-        return new StateStore(root().statePath(), name);
+    protected Services services() {
+        return root().services();
+    }
+
+    /** This run's diagnostics: stderr, info and debug only with -v. */
+    protected Log log() {
+        return log;
+    }
+
+    /** The state, opened on first use; changes are journaled under this command's name. */
+    protected Store store() {
+        if (store == null) {
+            String name = spec.qualifiedName(" ");
+            if (name.startsWith("metal ")) name = name.substring("metal ".length());
+            store = services().openStore(root().statePath().toString(), name);
+        }
+        return store;
+    }
+
+    protected Path besideState(String name) {
+        return root().besideState(name);
     }
 }

@@ -2,7 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.BootOverride;
-import dev.metal.state.StateStore;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +14,7 @@ public final class BootCommand {
 
     abstract static class Device extends BaseCommand {
         @Mixin
-        HostSelection selection;
+        HostOptions hosts;
 
         @Option(names = "--persistent", description = "Every boot from now on, not only the next one.")
         boolean persistent;
@@ -23,15 +23,19 @@ public final class BootCommand {
         boolean uefi;
 
         @Mixin
-        BmcOptions options;
+        PowerOptions options;
 
         abstract BootDevice device();
 
         @Override
+        public Map<String, String> defaults() {
+            return PowerOptions.DEFAULTS;
+        }
+
+        @Override
         protected Result execute() {
-            StateStore store = store();
             BootOverride override = new BootOverride(device(), persistent, uefi);
-            return new PowerCommand.OutcomeResult(options.service(store).boot(selection.resolve(store.load()), override), true);
+            return new PowerCommand.OutcomeResult(options.service(this).boot(hosts.selection(), override), true);
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.metal.cli;
 
 import dev.metal.model.BadInputException;
+import dev.metal.workflow.Services;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -13,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Builds the one CommandLine that main and the tests run, with the exit codes and the
- * error handling every command shares.
+ * error handling every command shares, over one {@link Services} object.
  */
 public final class Cli {
     private Cli() {}
@@ -42,7 +44,7 @@ public final class Cli {
 
     /** The whole command tree, for help, completion and the man pages. */
     public static CommandLine create(Context context) {
-        return create(context, null);
+        return create(context, Services.standard(), null);
     }
 
     /**
@@ -50,9 +52,13 @@ public final class Cli {
      * since building every subcommand's model is most of a start. Without a known
      * subcommand (help, a typo) the whole tree is built, so help and errors are the same.
      */
-    static CommandLine create(Context context, String[] args) {
+    static CommandLine create(Context context, Services services, String[] args) {
         String wanted = args == null ? null : subcommandName(args);
-        CommandLine cli = new CommandLine(new MetalCommand(context));
+        // The demo runs the other commands in-process, each with output of its own.
+        MetalCommand root = new MetalCommand(context, services,
+                (demoArgs, out) -> run(new Context(out, out, context.env(), context.home()), services,
+                        demoArgs.toArray(String[]::new)));
+        CommandLine cli = new CommandLine(root);
         for (Class<?> command : COMMANDS) {
             if (wanted == null || wanted.equals(nameOf(command))) cli.addSubcommand(command);
         }
@@ -61,6 +67,7 @@ public final class Cli {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Cli::handleError);
         cli.setParameterExceptionHandler(Cli::handleUsageError);
+        cli.setDefaultValueProvider(Cli::commandDefault);
         documentExitCodes(cli);
         CommandLine importer = cli.getSubcommands().get("import");
         if (importer != null) importer.getCommandSpec().usageMessage().footer(ImportCommand.columnHelp());
@@ -84,7 +91,20 @@ public final class Cli {
 
     /** Runs metal with these arguments and returns the exit code. */
     public static int run(Context context, String... args) {
-        return create(context, args).execute(args);
+        return run(context, Services.standard(), args);
+    }
+
+    /** Runs metal over these parts (tests hand in the lab's BMCs here). */
+    public static int run(Context context, Services services, String... args) {
+        return create(context, services, args).execute(args);
+    }
+
+    /** A shared option's default where the command gives its own (see {@link BaseCommand#defaults}). */
+    private static String commandDefault(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option) || !(arg.command().userObject() instanceof BaseCommand command)) {
+            return null;
+        }
+        return command.defaults().get(option.longestName());
     }
 
     private static String nameOf(Class<?> command) {
@@ -119,13 +139,11 @@ public final class Cli {
         if (verbose) e.printStackTrace(err);
         if (e instanceof BadInputException bad) {
             for (String problem : bad.problems()) err.println("metal: " + problem);
-            err.flush();
-            return ExitCodes.BAD_INPUT;
+        } else {
+            err.println("metal: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        err.println("metal: " + message);
         err.flush();
-        return ExitCodes.FAILURE;
+        return ExitCodes.of(e);
     }
 
     private static int handleUsageError(ParameterException e, String[] args) {

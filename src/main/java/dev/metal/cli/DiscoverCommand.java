@@ -2,6 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.discover.Discoverer;
 import dev.metal.discover.Leases;
+import dev.metal.workflow.DiscoverService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,31 +36,17 @@ public final class DiscoverCommand extends BaseCommand {
 
     @Override
     protected Result execute() {
-        List<String> problems = new java.util.ArrayList<>();
-        if (!scheme.equals("https") && !scheme.equals("http")) problems.add("--scheme must be https or http, not '" + scheme + "'");
-        if (port < 0 || port > 65535) problems.add("--port " + port + " is out of range");
-        if (!problems.isEmpty()) throw new dev.metal.model.BadInputException(problems);
-        Discoverer.Outcome outcome = new Discoverer(store()).discover(leases, format, hosts, scheme, port);
-        return new Result() {
-            @Override
-            public Object json() {
-                return outcome;
-            }
+        Discoverer.Outcome outcome = new DiscoverService(store()).discover(leases, format, hosts, scheme, port);
+        return Results.of(outcome, out -> print(out, outcome),
+                outcome.missing().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL);
+    }
 
-            @Override
-            public void print(PrintWriter out) {
-                Table t = new Table("HOSTNAME", "BMC MAC", "BMC ADDRESS", "RESULT");
-                for (Discoverer.Entry e : outcome.hosts()) t.row(e.hostname(), e.bmcMac(), e.address(), e.outcome());
-                t.print(out);
-                long found = outcome.hosts().stream().filter(e -> e.outcome().equals("found")).count();
-                out.printf("%d found, %d without a lease%n", found,
-                        outcome.hosts().stream().filter(e -> e.outcome().startsWith("no lease")).count());
-            }
-
-            @Override
-            public int exitCode() {
-                return outcome.missing().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
-            }
-        };
+    private static void print(PrintWriter out, Discoverer.Outcome outcome) {
+        Table t = new Table("HOSTNAME", "BMC MAC", "BMC ADDRESS", "RESULT");
+        for (Discoverer.Entry e : outcome.hosts()) t.row(e.hostname(), e.bmcMac(), e.address(), e.outcome());
+        t.print(out);
+        long found = outcome.hosts().stream().filter(e -> e.outcome().equals("found")).count();
+        out.printf("%d found, %d without a lease%n", found,
+                outcome.hosts().stream().filter(e -> e.outcome().startsWith("no lease")).count());
     }
 }

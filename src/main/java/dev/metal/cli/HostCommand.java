@@ -1,12 +1,11 @@
 package dev.metal.cli;
 
-import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.provision.PoolService;
 import dev.metal.model.ProfileMatch;
+import dev.metal.provision.PoolService;
 import dev.metal.state.JournalEntry;
-import dev.metal.state.State;
+import dev.metal.workflow.HostService;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,12 +35,6 @@ public final class HostCommand {
         return m;
     }
 
-    static Host find(State state, String hostname) {
-        Host h = state.host(hostname);
-        if (h == null) throw new BadInputException("unknown host " + hostname);
-        return h;
-    }
-
     @Command(name = "list", description = {"List hosts, optionally filtered.",
         "Here --state filters by host state; name the state file before the command",
         "(metal --state FILE host list) or with $METAL_STATE."})
@@ -58,27 +51,14 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            java.util.List<Host> hosts = store().load().hosts().values().stream()
-                    .filter(h -> rack == null || rack.equals(h.rack()))
-                    .filter(h -> hostState == null || hostState == h.state())
-                    .filter(h -> tag == null || h.hasTag(tag))
-                    .toList();
-            return new Result() {
-                @Override
-                public Object json() {
-                    return hosts.stream().map(HostCommand::summary).toList();
+            java.util.List<Host> hosts = new HostService(store()).list(rack, hostState, tag);
+            return Results.of(hosts.stream().map(HostCommand::summary).toList(), out -> {
+                Table t = new Table("HOSTNAME", "RACK", "U", "STATE", "BMC MAC", "BMC ADDRESS", "PROFILE");
+                for (Host h : hosts) {
+                    t.row(h.hostname(), h.rack(), h.u(), h.state(), h.bmc().mac(), h.bmc().address(), h.profile());
                 }
-
-                @Override
-                public void print(PrintWriter out) {
-                    Table t = new Table("HOSTNAME", "RACK", "U", "STATE", "BMC MAC", "BMC ADDRESS", "PROFILE");
-                    for (Host h : hosts) {
-                        t.row(h.hostname(), h.rack(), h.u(), h.state(), h.bmc().mac(), h.bmc().address(),
-                                h.profile());
-                    }
-                    t.print(out);
-                }
-            };
+                t.print(out);
+            });
         }
     }
 
@@ -89,31 +69,25 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            Host h = find(store().load(), hostname);
-            return new Result() {
-                @Override
-                public Object json() {
-                    return h;
-                }
+            Host h = new HostService(store()).show(hostname);
+            return Results.of(h, out -> print(out, h));
+        }
 
-                @Override
-                public void print(PrintWriter out) {
-                    out.printf("hostname:     %s%n", h.hostname());
-                    out.printf("rack / u:     %s / %d%n", h.rack(), h.u());
-                    out.printf("state:        %s%s%n", h.state(), h.stateReason() == null ? "" : " (" + h.stateReason() + ")");
-                    out.printf("since:        %s%n", h.stateSince());
-                    out.printf("bmc:          mac %s, address %s, user %s, password %s, ipmi port %d%n",
-                            h.bmc().mac(), h.bmc().address(), h.bmc().user(), h.bmc().password(), h.bmc().ipmiPort());
-                    if (h.bmc().tlsFingerprint() != null) out.printf("bmc tls:      %s%n", h.bmc().tlsFingerprint());
-                    out.printf("mgmt mac:     %s%n", h.mgmtMac());
-                    out.printf("serial:       %s%n", h.serial() == null ? "-" : h.serial());
-                    out.printf("tags:         %s%n", h.tags().isEmpty() ? "-" : String.join(" ", h.tags()));
-                    out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
-                    out.printf("profile:      %s%n", h.profile() == null ? "-" : h.profile());
-                    printMatch(out, h.match());
-                    if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
-                }
-            };
+        private static void print(PrintWriter out, Host h) {
+            out.printf("hostname:     %s%n", h.hostname());
+            out.printf("rack / u:     %s / %d%n", h.rack(), h.u());
+            out.printf("state:        %s%s%n", h.state(), h.stateReason() == null ? "" : " (" + h.stateReason() + ")");
+            out.printf("since:        %s%n", h.stateSince());
+            out.printf("bmc:          mac %s, address %s, user %s, password %s, ipmi port %d%n",
+                    h.bmc().mac(), h.bmc().address(), h.bmc().user(), h.bmc().password(), h.bmc().ipmiPort());
+            if (h.bmc().tlsFingerprint() != null) out.printf("bmc tls:      %s%n", h.bmc().tlsFingerprint());
+            out.printf("mgmt mac:     %s%n", h.mgmtMac());
+            out.printf("serial:       %s%n", h.serial() == null ? "-" : h.serial());
+            out.printf("tags:         %s%n", h.tags().isEmpty() ? "-" : String.join(" ", h.tags()));
+            out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
+            out.printf("profile:      %s%n", h.profile() == null ? "-" : h.profile());
+            printMatch(out, h.match());
+            if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
         }
     }
 
@@ -144,15 +118,7 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            store().update(tx -> {
-                Host h = tx.host(hostname);
-                if (h == null) throw new BadInputException("unknown host " + hostname);
-                if (!force && (h.state() == HostState.ACTIVE || h.state() == HostState.PROVISIONING)) {
-                    throw new BadInputException(hostname + " is " + h.state() + "; use --force to remove it anyway");
-                }
-                tx.remove(hostname, "removed");
-                return null;
-            });
+            new HostService(store()).remove(hostname, force);
             return Results.message("removed " + hostname, Map.of("removed", hostname));
         }
     }
@@ -164,27 +130,14 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            java.util.List<JournalEntry> entries = store().journal().stream()
-                    .filter(e -> hostname.equals(e.host()))
-                    .toList();
-            if (entries.isEmpty() && store().load().host(hostname) == null) {
-                throw new BadInputException("unknown host " + hostname + " (not in state or journal)");
-            }
-            return new Result() {
-                @Override
-                public Object json() {
-                    return entries;
+            java.util.List<JournalEntry> entries = new HostService(store()).history(hostname);
+            return Results.of(entries, out -> {
+                Table t = new Table("TIME", "COMMAND", "EVENT", "DETAIL");
+                for (JournalEntry e : entries) {
+                    t.row(e.time(), e.command(), e.event(), e.detail().isEmpty() ? null : e.detail());
                 }
-
-                @Override
-                public void print(PrintWriter out) {
-                    Table t = new Table("TIME", "COMMAND", "EVENT", "DETAIL");
-                    for (JournalEntry e : entries) {
-                        t.row(e.time(), e.command(), e.event(), e.detail().isEmpty() ? null : e.detail());
-                    }
-                    t.print(out);
-                }
-            };
+                t.print(out);
+            });
         }
     }
 
@@ -199,7 +152,7 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            Host h = PoolService.quarantine(store(), hostname, reason);
+            Host h = new PoolService(store()).quarantine(hostname, reason);
             return Results.message("quarantined " + hostname + ": " + reason, summary(h));
         }
     }
@@ -215,7 +168,7 @@ public final class HostCommand {
 
         @Override
         protected Result execute() {
-            Host h = PoolService.release(store(), hostname, reason);
+            Host h = new PoolService(store()).release(hostname, reason);
             return Results.message("released " + hostname + " (now " + h.state() + "): " + reason, summary(h));
         }
     }

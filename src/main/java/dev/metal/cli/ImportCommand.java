@@ -2,6 +2,7 @@ package dev.metal.cli;
 
 import dev.metal.importer.RackCsv;
 import dev.metal.importer.RackImporter;
+import dev.metal.workflow.ImportService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,24 +28,18 @@ public final class ImportCommand extends BaseCommand {
 
     @Override
     protected Result execute() {
-        RackImporter.Outcome outcome = new RackImporter(store()).importFile(file, update, dryRun);
-        return new Result() {
-            @Override
-            public Object json() {
-                return outcome;
-            }
+        RackImporter.Outcome outcome = new ImportService(store()).importFile(file, update, dryRun);
+        return Results.of(outcome, out -> print(out, outcome));
+    }
 
-            @Override
-            public void print(PrintWriter out) {
-                String verb = outcome.dryRun() ? "would import" : "imported";
-                out.printf("%s %s: %d added, %d updated, %d unchanged%n", verb, outcome.file(),
-                        outcome.added().size(), outcome.updated().size(), outcome.unchanged().size());
-                if (outcome.dryRun()) {
-                    list(out, "add", outcome.added());
-                    list(out, "update", outcome.updated());
-                }
-            }
-        };
+    private static void print(PrintWriter out, RackImporter.Outcome outcome) {
+        String verb = outcome.dryRun() ? "would import" : "imported";
+        out.printf("%s %s: %d added, %d updated, %d unchanged%n", verb, outcome.file(),
+                outcome.added().size(), outcome.updated().size(), outcome.unchanged().size());
+        if (outcome.dryRun()) {
+            list(out, "add", outcome.added());
+            list(out, "update", outcome.updated());
+        }
     }
 
     private static void list(PrintWriter out, String what, List<String> hosts) {

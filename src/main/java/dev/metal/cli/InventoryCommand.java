@@ -1,22 +1,18 @@
 package dev.metal.cli;
 
 import dev.metal.inventory.InventoryDiff;
-import dev.metal.model.BadInputException;
+import dev.metal.inventory.InventoryService;
 import dev.metal.model.Host;
 import dev.metal.model.Inventory;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "inventory", description = "Show a host's hardware inventory and what changed since the scrape before.",
         subcommands = {InventoryCommand.Show.class, InventoryCommand.Diff.class})
 public final class InventoryCommand {
-
-    static Host scraped(Host h) {
-        if (h.inventory() == null) throw new BadInputException(h.hostname() + " has no inventory yet (run metal scrape)");
-        return h;
-    }
 
     @Command(name = "show", description = {"Show the inventory of a host.",
         "The --json form is a stable contract: systems[] (manufacturer, model, serial, uuid, biosVersion, powerState,",
@@ -27,43 +23,37 @@ public final class InventoryCommand {
 
         @Override
         protected Result execute() {
-            Inventory inv = scraped(HostCommand.find(store().load(), hostname)).inventory();
-            return new Result() {
-                @Override
-                public Object json() {
-                    return inv;
-                }
+            Inventory inv = new InventoryService(store()).scraped(hostname).inventory();
+            return Results.of(inv, out -> print(out, inv));
+        }
 
-                @Override
-                public void print(PrintWriter out) {
-                    out.println(hostname + ", scraped " + inv.scrapedAt());
-                    for (Inventory.SystemInfo s : inv.systems()) {
-                        out.printf("%nsystem %s: %s %s, serial %s, BIOS %s, power %s%n", s.id(), s.manufacturer(),
-                                s.model(), s.serial(), s.biosVersion(), s.powerState());
-                        Table cpus = new Table("SOCKET", "CPU", "CORES", "THREADS");
-                        s.cpus().forEach(c -> cpus.row(c.socket(), c.model(), c.cores(), c.threads()));
-                        section(out, "CPUs", cpus);
-                        Table dimms = new Table("SLOT", "GIB", "TYPE", "MHZ", "PART", "SERIAL");
-                        s.dimms().forEach(d -> dimms.row(d.slot(), d.populated() ? d.sizeGiB() : "empty", d.type(),
-                                d.speedMhz(), d.partNumber(), d.serial()));
-                        section(out, "DIMMs", dimms);
-                        Table drives = new Table("BAY", "MODEL", "SERIAL", "BYTES", "PROTOCOL", "MEDIA", "BY-ID");
-                        s.drives().forEach(d -> drives.row(d.bay(), d.model(), d.serial(), d.capacityBytes(),
-                                d.protocol(), d.media(), d.byIdPath()));
-                        section(out, "Drives", drives);
-                        Table nics = new Table("ADAPTER", "SLOT", "PORT", "MAC", "MBPS");
-                        s.nics().forEach(n -> nics.row(n.adapter(), n.slot(), n.port(), n.mac(), n.speedMbps()));
-                        section(out, "NICs", nics);
-                        Table pcie = new Table("SLOT", "MANUFACTURER", "MODEL", "TYPE");
-                        s.pcieDevices().forEach(p -> pcie.row(p.slot(), p.manufacturer(), p.model(), p.deviceClass()));
-                        section(out, "PCIe devices", pcie);
-                    }
-                    if (inv.bmc() != null) {
-                        out.printf("%nBMC: firmware %s, MAC %s%n", inv.bmc().firmware(), inv.bmc().mac());
-                    }
-                    for (String w : inv.warnings()) out.println("warning: " + w);
-                }
-            };
+        private void print(PrintWriter out, Inventory inv) {
+            out.println(hostname + ", scraped " + inv.scrapedAt());
+            for (Inventory.SystemInfo s : inv.systems()) {
+                out.printf("%nsystem %s: %s %s, serial %s, BIOS %s, power %s%n", s.id(), s.manufacturer(),
+                        s.model(), s.serial(), s.biosVersion(), s.powerState());
+                Table cpus = new Table("SOCKET", "CPU", "CORES", "THREADS");
+                s.cpus().forEach(c -> cpus.row(c.socket(), c.model(), c.cores(), c.threads()));
+                section(out, "CPUs", cpus);
+                Table dimms = new Table("SLOT", "GIB", "TYPE", "MHZ", "PART", "SERIAL");
+                s.dimms().forEach(d -> dimms.row(d.slot(), d.populated() ? d.sizeGiB() : "empty", d.type(),
+                        d.speedMhz(), d.partNumber(), d.serial()));
+                section(out, "DIMMs", dimms);
+                Table drives = new Table("BAY", "MODEL", "SERIAL", "BYTES", "PROTOCOL", "MEDIA", "BY-ID");
+                s.drives().forEach(d -> drives.row(d.bay(), d.model(), d.serial(), d.capacityBytes(),
+                        d.protocol(), d.media(), d.byIdPath()));
+                section(out, "Drives", drives);
+                Table nics = new Table("ADAPTER", "SLOT", "PORT", "MAC", "MBPS");
+                s.nics().forEach(n -> nics.row(n.adapter(), n.slot(), n.port(), n.mac(), n.speedMbps()));
+                section(out, "NICs", nics);
+                Table pcie = new Table("SLOT", "MANUFACTURER", "MODEL", "TYPE");
+                s.pcieDevices().forEach(p -> pcie.row(p.slot(), p.manufacturer(), p.model(), p.deviceClass()));
+                section(out, "PCIe devices", pcie);
+            }
+            if (inv.bmc() != null) {
+                out.printf("%nBMC: firmware %s, MAC %s%n", inv.bmc().firmware(), inv.bmc().mac());
+            }
+            for (String w : inv.warnings()) out.println("warning: " + w);
         }
 
         private static void section(PrintWriter out, String title, Table t) {
@@ -80,31 +70,22 @@ public final class InventoryCommand {
 
         @Override
         protected Result execute() {
-            Host h = scraped(HostCommand.find(store().load(), hostname));
-            if (h.previousInventory() == null) {
-                throw new BadInputException(hostname + " was scraped only once; nothing to compare with");
-            }
-            List<InventoryDiff.Change> changes = InventoryDiff.diff(h.previousInventory(), h.inventory());
-            return new Result() {
-                @Override
-                public Object json() {
-                    return java.util.Map.of("host", hostname, "before", h.previousInventory().scrapedAt(),
-                            "after", h.inventory().scrapedAt(), "changes", changes);
-                }
+            Host h = new InventoryService(store()).scrapedTwice(hostname);
+            List<InventoryDiff.Change> changes = InventoryService.diff(h);
+            return Results.of(Map.of("host", hostname, "before", h.previousInventory().scrapedAt(),
+                    "after", h.inventory().scrapedAt(), "changes", changes), out -> print(out, h, changes));
+        }
 
-                @Override
-                public void print(PrintWriter out) {
-                    if (changes.isEmpty()) {
-                        out.println("no hardware change since " + h.previousInventory().scrapedAt());
-                        return;
-                    }
-                    Table t = new Table("SYSTEM", "KIND", "CHANGE", "WHERE", "BEFORE", "AFTER");
-                    for (InventoryDiff.Change c : changes) {
-                        t.row(c.system(), c.kind(), c.change(), c.key(), c.before(), c.after());
-                    }
-                    t.print(out);
-                }
-            };
+        private static void print(PrintWriter out, Host h, List<InventoryDiff.Change> changes) {
+            if (changes.isEmpty()) {
+                out.println("no hardware change since " + h.previousInventory().scrapedAt());
+                return;
+            }
+            Table t = new Table("SYSTEM", "KIND", "CHANGE", "WHERE", "BEFORE", "AFTER");
+            for (InventoryDiff.Change c : changes) {
+                t.row(c.system(), c.kind(), c.change(), c.key(), c.before(), c.after());
+            }
+            t.print(out);
         }
     }
 }

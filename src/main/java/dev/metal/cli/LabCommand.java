@@ -2,21 +2,16 @@ package dev.metal.cli;
 
 import dev.metal.boot.BootServer;
 import dev.metal.lab.Lab;
-import dev.metal.model.BadInputException;
-import java.io.IOException;
+import dev.metal.lab.LabProcess;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "lab", description = {"Run a fleet of emulated servers here, to try metal without hardware.",
@@ -72,37 +67,37 @@ public final class LabCommand {
                 description = "How long a machine takes to install before it phones home (default: ${DEFAULT-VALUE}).")
         Duration installTime;
 
-        @Option(names = "--for", paramLabel = "DUR", converter = DurationConverter.class, hidden = true,
-                description = "Stop after this long (for scripts and tests).")
-        Duration duration;
+        @Mixin
+        ForOption running;
 
         @Override
-        protected Result execute() throws InterruptedException {
-            Lab.Options options = options(hosts, racks, latency, faults, dir, ipmi, bootServer, bmcPort, ipmiPort,
-                    installTime);
-            long start = System.nanoTime();
-            Lab lab = Lab.start(options);
-            try (UntilStopped running = new UntilStopped(lab::close)) {
-                lab.awaitReady(Duration.ofSeconds(60 + hosts / 10));
-                PrintWriter out = context().out();
-                describe(lab, out, System.nanoTime() - start);
-                // Scripts wait for this line.
-                out.println("ready");
-                out.flush();
-                running.await(duration);
-            }
+        protected Result execute() throws Exception {
+            Lab.Options options = Lab.Options.parse(hosts, racks, latency, faults, dir, ipmi, bootServer, bmcPort,
+                    ipmiPort, installTime);
+            // Scripts wait for the line 'ready' that ends this result, printed as soon as every BMC answers.
+            LabProcess.runUntilStopped(options, running.duration, log(), (lab, took) -> emitReady(lab, took));
             return Results.message("lab stopped", Map.of("stopped", dir.toAbsolutePath().toString()));
         }
 
-        private static void describe(Lab lab, PrintWriter out, long nanos) {
+        private void emitReady(Lab lab, Duration took) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("ready", true);
+            json.put("dir", lab.options().dir().toAbsolutePath().toString());
+            json.put("servers", lab.servers().size());
+            json.put("bmcPort", lab.bmcPort());
+            json.put("millis", took.toMillis());
+            emit(Results.of(json, out -> describe(lab, out, took)));
+        }
+
+        private static void describe(Lab lab, PrintWriter out, Duration took) {
             Lab.Options o = lab.options();
             Path dir = o.dir().toAbsolutePath();
             List<Lab.Server> servers = lab.servers();
             Lab.Server first = servers.get(0);
             Lab.Server last = servers.get(servers.size() - 1);
-            out.printf("lab: %d servers in %d racks, up in %.1f s%n", servers.size(), o.rackCount(), nanos / 1e9);
-            out.printf("  Redfish BMCs: https://%s:%d .. https://%s:%d (user %s, password in %s)%n", first.ip, o.bmcPort(),
-                    last.ip, o.bmcPort(), Lab.USER, dir.resolve("bmc-password"));
+            out.printf("lab: %d servers in %d racks, up in %.1f s%n", servers.size(), o.rackCount(), took.toNanos() / 1e9);
+            out.printf("  Redfish BMCs: https://%s:%d .. https://%s:%d (user %s, password in %s)%n", first.ip,
+                    lab.bmcPort(), last.ip, lab.bmcPort(), Lab.USER, dir.resolve("bmc-password"));
             if (o.ipmi()) out.printf("  IPMI BMCs:    %s .. %s, UDP port %d%n", first.ip, last.ip, o.ipmiPort());
             out.printf("  boot server:  %s (start it with 'metal serve' or let 'metal provision' run it)%n", o.bootServer());
             for (Lab.Fault f : o.faults()) {
@@ -111,7 +106,7 @@ public final class LabCommand {
             String state = "metal --state " + dir.resolve("state.json");
             out.println("Try:");
             out.println("  " + state + " import " + dir.resolve("rack.csv"));
-            out.println("  " + state + " discover --leases " + dir.resolve("dnsmasq.leases") + " --port " + o.bmcPort());
+            out.println("  " + state + " discover --leases " + dir.resolve("dnsmasq.leases") + " --port " + lab.bmcPort());
             out.println("  " + state + " scrape --all");
             out.println("  " + state + " match --all --profiles " + dir.resolve("profiles"));
             out.println("  " + state + " site set " + dir.resolve("site.yaml"));
@@ -119,32 +114,8 @@ public final class LabCommand {
                     + dir.resolve("files") + (o.bootServer().getPort() == BootServer.DEFAULT_PORT ? "" : " --listen "
                     + o.bootServer().getHost() + ":" + o.bootServer().getPort()));
             out.println("Stop it with Ctrl-C or 'metal lab down --dir " + o.dir() + "'.");
+            out.println("ready");
         }
-    }
-
-    /** Parses the fault specs and builds the lab options; bad specs are one BadInputException. */
-    static Lab.Options options(int hosts, int racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
-                               String bootServer, int bmcPort, int ipmiPort, Duration installTime) {
-        List<String> problems = new ArrayList<>();
-        List<Lab.Fault> faults = new ArrayList<>();
-        for (String spec : faultSpecs) {
-            try {
-                faults.add(Lab.Fault.parse(spec));
-            } catch (IllegalArgumentException e) {
-                problems.add("--fault " + e.getMessage());
-            }
-        }
-        URI boot;
-        try {
-            boot = URI.create(bootServer);
-        } catch (IllegalArgumentException e) {
-            boot = null;
-        }
-        Lab.Options options = new Lab.Options(hosts, racks, latency, faults, dir, ipmi, boot, bmcPort, ipmiPort,
-                installTime);
-        problems.addAll(options.problems());
-        if (!problems.isEmpty()) throw new BadInputException(problems);
-        return options;
     }
 
     @Command(name = "down", description = {"Stop the lab running in DIR: signal the process in DIR/lab.pid",
@@ -160,38 +131,16 @@ public final class LabCommand {
 
         @Override
         protected Result execute() throws Exception {
-            Path pidFile = dir.resolve("lab.pid");
-            if (!Files.exists(pidFile)) throw new BadInputException("no lab is running in " + dir + " (no " + pidFile + ")");
-            long pid;
-            try {
-                pid = Long.parseLong(Files.readString(pidFile).strip());
-            } catch (NumberFormatException | IOException e) {
-                throw new BadInputException(pidFile + ": not a process id");
-            }
-            Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            if (process.isEmpty() || !looksLikeJava(process.get())) {
-                Files.deleteIfExists(pidFile);
+            LabProcess.Stopped s = LabProcess.stop(dir, wait);
+            if (!s.stopped()) {
                 return Results.message("the lab in " + dir + " was not running (removed a stale lab.pid)",
                         Map.of("dir", dir.toString(), "stopped", false));
             }
-            if (pid == ProcessHandle.current().pid()) throw new BadInputException("the lab in " + dir + " runs in this process");
-            process.get().destroy(); // SIGTERM: the lab's shutdown hook stops every BMC
-            try {
-                process.get().onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("the lab in " + dir + " (pid " + pid + ") did not stop within "
-                        + wait.toSeconds() + " s");
-            }
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("dir", dir.toString());
-            json.put("pid", pid);
+            json.put("pid", s.pid());
             json.put("stopped", true);
-            return Results.message("stopped the lab in " + dir + " (pid " + pid + ")", json);
-        }
-
-        /** Guards against a pid that was reused by another program since the lab wrote it. */
-        private static boolean looksLikeJava(ProcessHandle p) {
-            return p.info().command().map(c -> c.contains("java")).orElse(true);
+            return Results.message("stopped the lab in " + dir + " (pid " + s.pid() + ")", json);
         }
     }
 }

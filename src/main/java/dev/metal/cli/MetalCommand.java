@@ -1,12 +1,14 @@
 package dev.metal.cli;
 
+import dev.metal.lab.Demo;
+import dev.metal.workflow.Services;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /** The top of the command tree; its options are inherited by every subcommand (listed in {@link Cli}). */
 @Command(name = "metal",
@@ -28,6 +30,8 @@ import picocli.CommandLine.ParameterException;
         })
 public final class MetalCommand implements Runnable {
     final Context context;
+    private final Services services;
+    private final Demo.StepRunner runner;
 
     @Spec
     CommandSpec spec;
@@ -45,8 +49,11 @@ public final class MetalCommand implements Runnable {
             description = "Show progress and diagnostics on stderr, and stack traces on errors.")
     boolean verbose;
 
-    public MetalCommand(Context context) {
+    /** @param runner runs another metal command in-process, over the same parts (for the demo) */
+    MetalCommand(Context context, Services services, Demo.StepRunner runner) {
         this.context = context;
+        this.services = services;
+        this.runner = runner;
     }
 
     @Override
@@ -62,6 +69,22 @@ public final class MetalCommand implements Runnable {
         String xdg = context.env("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : context.home().resolve(".local/state");
         return base.resolve("metal/state.json");
+    }
+
+    /**
+     * A path beside the state file, as the defaults of the profiles folder and the boot
+     * server's files are: the one place such paths are worked out.
+     */
+    public Path besideState(String name) {
+        return statePath().toAbsolutePath().resolveSibling(name);
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    Demo.StepRunner runner() {
+        return runner;
     }
 
     public boolean json() {

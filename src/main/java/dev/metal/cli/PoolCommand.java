@@ -1,15 +1,13 @@
 package dev.metal.cli;
 
-import dev.metal.bmc.Protocol;
-import dev.metal.model.BadInputException;
+import dev.metal.bmc.ProviderOptions;
 import dev.metal.provision.PoolService;
-import dev.metal.state.StateStore;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,22 +20,14 @@ public final class PoolCommand {
     static final class Status extends BaseCommand {
         @Override
         protected Result execute() {
-            List<PoolService.Status> pools = PoolService.status(store().load());
-            return new Result() {
-                @Override
-                public Object json() {
-                    return pools;
+            List<PoolService.Status> pools = new PoolService(store()).status();
+            return Results.of(pools, out -> {
+                Table t = new Table("PROFILE", "READY", "TARGET", "MISSING", "PROVISIONING", "ACTIVE", "QUARANTINED");
+                for (PoolService.Status p : pools) {
+                    t.row(p.profile(), p.ready(), p.target(), p.missing(), p.provisioning(), p.active(), p.quarantined());
                 }
-
-                @Override
-                public void print(PrintWriter out) {
-                    Table t = new Table("PROFILE", "READY", "TARGET", "MISSING", "PROVISIONING", "ACTIVE", "QUARANTINED");
-                    for (PoolService.Status p : pools) {
-                        t.row(p.profile(), p.ready(), p.target(), p.missing(), p.provisioning(), p.active(), p.quarantined());
-                    }
-                    t.print(out);
-                }
-            };
+                t.print(out);
+            });
         }
     }
 
@@ -51,12 +41,7 @@ public final class PoolCommand {
 
         @Override
         protected Result execute() {
-            if (target < 0) throw new BadInputException("pool target must not be negative: " + target);
-            store().update(tx -> {
-                tx.updateState(s -> s.withPoolTarget(profile, target), "pool-target",
-                        Map.of("profile", profile, "target", target));
-                return null;
-            });
+            new PoolService(store()).target(profile, target);
             return Results.message("pool " + profile + ": target " + target, Map.of("profile", profile, "target", target));
         }
     }
@@ -75,26 +60,18 @@ public final class PoolCommand {
 
         @Override
         protected Result execute() {
-            if (!(alpha > 0 && alpha <= 1)) throw new BadInputException("--alpha must be in (0, 1], not " + alpha);
-            StateStore store = store();
-            List<PoolService.Forecast> f = PoolService.forecast(store.load(), store.journal(), alpha, period, Instant.now());
-            return new Result() {
-                @Override
-                public Object json() {
-                    return f;
-                }
+            List<PoolService.Forecast> f = new PoolService(store()).forecast(alpha, period, services().clock().instant());
+            return Results.of(f, out -> print(out, f));
+        }
 
-                @Override
-                public void print(PrintWriter out) {
-                    Table t = new Table("PROFILE", "FORECAST", "NEEDED", "READY", "TARGET", "HISTORY (oldest first)");
-                    for (PoolService.Forecast p : f) {
-                        List<Integer> h = p.history();
-                        String hist = h.size() > 12 ? "... " + h.subList(h.size() - 12, h.size()) : h.toString();
-                        t.row(p.profile(), p.forecast(), p.needed(), p.ready(), p.target(), hist);
-                    }
-                    t.print(out);
-                }
-            };
+        private static void print(PrintWriter out, List<PoolService.Forecast> f) {
+            Table t = new Table("PROFILE", "FORECAST", "NEEDED", "READY", "TARGET", "HISTORY (oldest first)");
+            for (PoolService.Forecast p : f) {
+                List<Integer> h = p.history();
+                String hist = h.size() > 12 ? "... " + h.subList(h.size() - 12, h.size()) : h.toString();
+                t.row(p.profile(), p.forecast(), p.needed(), p.ready(), p.target(), hist);
+            }
+            t.print(out);
         }
     }
 
@@ -102,32 +79,19 @@ public final class PoolCommand {
         "Power on and health-check ready hosts of each profile, up to its target.",
         "A host whose BMC fails or whose power does not read back on is quarantined."})
     static final class Warm extends BaseCommand {
-        @Option(names = "--via", paramLabel = "P", defaultValue = "auto",
-                description = "BMC protocol: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        Protocol protocol;
+        @Mixin
+        ViaOption via;
 
         @Override
         protected Result execute() {
-            List<PoolService.Warmed> warmed = PoolService.warm(store(), Wiring.connector.apply(store()), protocol);
+            var bmcs = services().bmcs(store(), ProviderOptions.defaults(log(), services().clock()), false, Duration.ZERO);
+            List<PoolService.Warmed> warmed = new PoolService(store()).warm(bmcs, via.via);
             long bad = warmed.stream().filter(w -> w.reason() != null).count();
-            return new Result() {
-                @Override
-                public Object json() {
-                    return warmed;
-                }
-
-                @Override
-                public void print(PrintWriter out) {
-                    Table t = new Table("HOST", "PROFILE", "RESULT", "WHY");
-                    for (PoolService.Warmed w : warmed) t.row(w.host(), w.profile(), w.result(), w.reason());
-                    t.print(out);
-                }
-
-                @Override
-                public int exitCode() {
-                    return ExitCodes.forHosts(bad, warmed.size() - bad);
-                }
-            };
+            return Results.of(warmed, out -> {
+                Table t = new Table("HOST", "PROFILE", "RESULT", "WHY");
+                for (PoolService.Warmed w : warmed) t.row(w.host(), w.profile(), w.result(), w.reason());
+                t.print(out);
+            }, ExitCodes.forHosts(bad, warmed.size() - bad));
         }
     }
 }

@@ -1,8 +1,7 @@
 package dev.metal.cli;
 
 import dev.metal.bmc.PowerAction;
-import dev.metal.bmc.PowerService;
-import dev.metal.state.StateStore;
+import dev.metal.workflow.PowerService;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,17 +19,21 @@ public final class PowerCommand {
 
     abstract static class Action extends BaseCommand {
         @Mixin
-        HostSelection selection;
+        HostOptions hosts;
 
         @Mixin
-        BmcOptions options;
+        PowerOptions options;
 
         abstract PowerAction action();
 
         @Override
+        public Map<String, String> defaults() {
+            return PowerOptions.DEFAULTS;
+        }
+
+        @Override
         protected Result execute() {
-            StateStore store = store();
-            return new OutcomeResult(options.service(store).power(selection.resolve(store.load()), action()), false);
+            return new OutcomeResult(options.service(this).power(hosts.selection(), action()), false);
         }
     }
 

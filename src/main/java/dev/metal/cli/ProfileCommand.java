@@ -1,16 +1,10 @@
 package dev.metal.cli;
 
-import dev.metal.model.BadInputException;
-import dev.metal.model.Host;
 import dev.metal.model.Profile;
-import dev.metal.model.UserFiles;
 import dev.metal.profile.ProfileFiles;
 import dev.metal.profile.ProfileFiles.Loaded;
-import dev.metal.profile.Suggester;
-import java.io.IOException;
+import dev.metal.workflow.ProfileService;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,11 +22,6 @@ import picocli.CommandLine.Parameters;
         footer = ProfilesOption.FOOTER)
 public final class ProfileCommand {
 
-    static Loaded find(java.util.List<Loaded> loaded, String name, Path dir) {
-        return loaded.stream().filter(l -> l.profile().name().equals(name)).findFirst()
-                .orElseThrow(() -> new BadInputException("no profile " + name + " in " + dir));
-    }
-
     @Command(name = "list", description = "List the profiles in the profiles folder.",
         footerHeading = "%nFiles:%n",
         footer = ProfilesOption.FOOTER)
@@ -43,31 +32,25 @@ public final class ProfileCommand {
         @Override
         protected Result execute() {
             java.util.List<Loaded> loaded = ProfileFiles.loadFolder(profiles.resolve(root()));
-            return new Result() {
-                @Override
-                public Object json() {
-                    java.util.List<Map<String, Object>> rows = new ArrayList<>();
-                    for (Loaded l : loaded) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("name", l.profile().name());
-                        m.put("file", l.file().toString());
-                        m.put("description", l.profile().description());
-                        rows.add(m);
-                    }
-                    return rows;
-                }
+            java.util.List<Map<String, Object>> rows = new ArrayList<>();
+            for (Loaded l : loaded) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", l.profile().name());
+                m.put("file", l.file().toString());
+                m.put("description", l.profile().description());
+                rows.add(m);
+            }
+            return Results.of(rows, out -> print(out, loaded));
+        }
 
-                @Override
-                public void print(PrintWriter out) {
-                    Table t = new Table("NAME", "SYSTEM", "NIC NAMES", "DISKS", "FILE");
-                    for (Loaded l : loaded) {
-                        Profile p = l.profile();
-                        t.row(p.name(), p.system() == null ? null : Objects.toString(p.system().model(), null),
-                                nicNames(p), p.drives() == null ? null : p.drives().size(), l.file().getFileName());
-                    }
-                    t.print(out);
-                }
-            };
+        private static void print(PrintWriter out, java.util.List<Loaded> loaded) {
+            Table t = new Table("NAME", "SYSTEM", "NIC NAMES", "DISKS", "FILE");
+            for (Loaded l : loaded) {
+                Profile p = l.profile();
+                t.row(p.name(), p.system() == null ? null : Objects.toString(p.system().model(), null),
+                        nicNames(p), p.drives() == null ? null : p.drives().size(), l.file().getFileName());
+            }
+            t.print(out);
         }
 
         private static String nicNames(Profile p) {
@@ -91,26 +74,17 @@ public final class ProfileCommand {
         ProfilesOption profiles;
 
         @Override
-        protected Result execute() throws IOException {
-            Path dir = profiles.resolve(root());
-            Loaded l = find(ProfileFiles.loadFolder(dir), name, dir);
-            String text = UserFiles.readText(l.file());
-            return new Result() {
-                @Override
-                public Object json() {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("file", l.file().toString());
-                    m.put("profile", l.profile());
-                    return m;
-                }
-
-                @Override
-                public void print(PrintWriter out) {
-                    out.println("# " + l.file());
-                    out.print(text);
-                    if (!text.endsWith("\n")) out.println();
-                }
-            };
+        protected Result execute() {
+            Loaded l = ProfileFiles.find(profiles.resolve(root()), name);
+            String text = ProfileFiles.text(l);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("file", l.file().toString());
+            json.put("profile", l.profile());
+            return Results.of(json, out -> {
+                out.println("# " + l.file());
+                out.print(text);
+                if (!text.endsWith("\n")) out.println();
+            });
         }
     }
 
@@ -123,27 +97,9 @@ public final class ProfileCommand {
 
         @Override
         protected Result execute() {
-            java.util.List<String> problems = new ArrayList<>();
-            Map<String, String> ok = new LinkedHashMap<>();
-            for (Path f : files) {
-                try {
-                    ok.put(f.toString(), ProfileFiles.load(f).profile().name());
-                } catch (BadInputException e) {
-                    problems.addAll(e.problems());
-                }
-            }
-            if (!problems.isEmpty()) throw new BadInputException(problems);
-            return new Result() {
-                @Override
-                public Object json() {
-                    return ok.entrySet().stream().map(e -> Map.of("file", e.getKey(), "profile", e.getValue())).toList();
-                }
-
-                @Override
-                public void print(PrintWriter out) {
-                    ok.forEach((file, profile) -> out.println(file + ": ok (profile " + profile + ")"));
-                }
-            };
+            Map<String, String> ok = ProfileFiles.check(files);
+            return Results.of(ok.entrySet().stream().map(e -> Map.of("file", e.getKey(), "profile", e.getValue())).toList(),
+                    out -> ok.forEach((file, profile) -> out.println(file + ": ok (profile " + profile + ")")));
         }
     }
 
@@ -167,41 +123,15 @@ public final class ProfileCommand {
         boolean force;
 
         @Override
-        protected Result execute() throws IOException {
-            Host h = HostCommand.find(store().load(), hostname);
-            if (h.inventory() == null || h.inventory().systems().isEmpty()) {
-                throw new BadInputException(hostname + " has no inventory; scrape it first");
-            }
-            Profile p = Suggester.suggest(h.inventory(), name, h.mgmtMac());
-            String text = ProfileFiles.write(p, java.util.List.of(
-                    "Suggested by 'metal profile suggest' from " + hostname + " (inventory of "
-                            + h.inventory().scrapedAt() + ").",
-                    "Patterns: '*' any text, '?' one character. Leave a key out to not check it."));
-            // What is written must load again: a suggestion that fails its own check is a bug here.
-            ProfileFiles.parse(text, "suggested profile", null);
-            if (output != null) {
-                if (Files.exists(output) && !force) {
-                    throw new BadInputException(output + " exists; use --force to overwrite it");
-                }
-                Path parent = output.toAbsolutePath().getParent();
-                if (parent != null) Files.createDirectories(parent);
-                Files.writeString(output, text, StandardCharsets.UTF_8);
-            }
-            return new Result() {
-                @Override
-                public Object json() {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("file", output == null ? null : output.toString());
-                    m.put("profile", p);
-                    return m;
-                }
-
-                @Override
-                public void print(PrintWriter out) {
-                    if (output != null) out.println("wrote " + output + " (profile " + p.name() + ")");
-                    else out.print(text);
-                }
-            };
+        protected Result execute() {
+            ProfileService.Suggestion s = new ProfileService(store()).suggest(hostname, name, output, force);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("file", output == null ? null : output.toString());
+            json.put("profile", s.profile());
+            return Results.of(json, out -> {
+                if (output != null) out.println("wrote " + output + " (profile " + s.profile().name() + ")");
+                else out.print(s.text());
+            });
         }
     }
 }

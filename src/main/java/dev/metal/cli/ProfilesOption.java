@@ -18,7 +18,6 @@ final class ProfilesOption {
         if (dir != null) return dir;
         String fromEnv = root.context().env("METAL_PROFILES");
         if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);
-        Path parent = root.statePath().toAbsolutePath().getParent();
-        return parent.resolve("profiles");
+        return root.besideState("profiles");
     }
 }

@@ -1,6 +1,6 @@
 package dev.metal.cli;
 
-import dev.metal.model.Log;
+import dev.metal.util.Log;
 import java.io.IOException;
 import java.io.PrintWriter;
 import org.jline.terminal.Terminal;
@@ -13,14 +13,16 @@ import org.jline.terminal.TerminalBuilder;
 final class ProgressBar implements AutoCloseable {
     private final Terminal terminal;
     private final String label;
+    private final Log log;
     private int failed;
 
-    private ProgressBar(Terminal terminal, String label) {
+    private ProgressBar(Terminal terminal, String label, Log log) {
         this.terminal = terminal;
         this.label = label;
+        this.log = log;
     }
 
-    static ProgressBar open(Context context, String label) {
+    static ProgressBar open(Context context, String label, Log log) {
         Terminal t = null;
         // Only the real process on a real terminal draws a bar; tests and pipes get lines.
         if (System.console() != null && context.err() != null && context.env("METAL_NO_PROGRESS") == null) {
@@ -35,13 +37,13 @@ final class ProgressBar implements AutoCloseable {
                 t = null;
             }
         }
-        return new ProgressBar(t, label);
+        return new ProgressBar(t, label, log);
     }
 
     synchronized void step(String host, String error, int done, int total) {
         if (error != null) failed++;
         if (terminal == null) {
-            Log.info(label + " " + done + "/" + total + " " + host + (error == null ? " ok" : " failed: " + error));
+            log.info(label + " " + done + "/" + total + " " + host + (error == null ? " ok" : " failed: " + error));
             return;
         }
         int width = Math.max(20, Math.min(terminal.getWidth(), 120) - 40);

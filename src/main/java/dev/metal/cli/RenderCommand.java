@@ -1,9 +1,8 @@
 package dev.metal.cli;
 
 import dev.metal.model.BadInputException;
-import dev.metal.render.RenderService;
-import dev.metal.render.SitePlans;
 import dev.metal.render.Renderer;
+import dev.metal.workflow.RenderService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -61,51 +60,37 @@ public final class RenderCommand extends BaseCommand {
     protected Result execute() {
         Renderer.Kind k = Renderer.Kind.parse(kind);
         if ((host == null) == !all) throw new BadInputException("name one HOST or give --all");
-        if (bootUrl != null && !SitePlans.isBootUrl(bootUrl)) {
-            throw new BadInputException("--boot-url must be an http:// or https:// URL");
-        }
-        RenderService.Outcome o = new RenderService(store(), templates)
+        RenderService.Outcome o = new RenderService(store(), templates, log())
                 .render(new RenderService.Request(k, all ? null : host, out, os, bootUrl));
-        return new Result() {
-            @Override
-            public Object json() {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("kind", k.label);
-                // Contents only when they carry no token (without --out the token is masked).
-                if (out == null) m.put("files", o.files());
-                else m.put("written", o.written());
-                m.put("tokensIssued", o.tokensIssued());
-                m.put("failures", o.failures());
-                m.put("skipped", o.skipped());
-                return m;
-            }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", k.label);
+        // Contents only when they carry no token (without --out the token is masked).
+        if (out == null) json.put("files", o.files());
+        else json.put("written", o.written());
+        json.put("tokensIssued", o.tokensIssued());
+        json.put("failures", o.failures());
+        json.put("skipped", o.skipped());
+        return Results.of(json, w -> print(w, k, o), ExitCodes.forHosts(o.failures().size(), o.files().size()));
+    }
 
-            @Override
-            public void print(PrintWriter w) {
-                if (out == null) {
-                    for (Map<String, String> files : o.files().values()) {
-                        boolean many = files.size() > 1;
-                        for (Map.Entry<String, String> f : files.entrySet()) {
-                            if (many) w.println("# ==> " + f.getKey() + " <==");
-                            w.print(f.getValue());
-                        }
-                    }
-                } else {
-                    w.printf("%s: wrote %d files in %s%n", k.label, o.written().size(), out);
-                    if (!o.tokensIssued().isEmpty()) {
-                        w.printf("issued boot tokens for %d hosts%n", o.tokensIssued().size());
-                    }
+    private void print(PrintWriter w, Renderer.Kind k, RenderService.Outcome o) {
+        if (out == null) {
+            for (Map<String, String> files : o.files().values()) {
+                boolean many = files.size() > 1;
+                for (Map.Entry<String, String> f : files.entrySet()) {
+                    if (many) w.println("# ==> " + f.getKey() + " <==");
+                    w.print(f.getValue());
                 }
-                if (!o.skipped().isEmpty()) {
-                    w.println("skipped (no profile match yet): " + String.join(", ", o.skipped()));
-                }
-                for (String f : o.failures()) w.println("failed: " + f);
             }
-
-            @Override
-            public int exitCode() {
-                return ExitCodes.forHosts(o.failures().size(), o.files().size());
+        } else {
+            w.printf("%s: wrote %d files in %s%n", k.label, o.written().size(), out);
+            if (!o.tokensIssued().isEmpty()) {
+                w.printf("issued boot tokens for %d hosts%n", o.tokensIssued().size());
             }
-        };
+        }
+        if (!o.skipped().isEmpty()) {
+            w.println("skipped (no profile match yet): " + String.join(", ", o.skipped()));
+        }
+        for (String f : o.failures()) w.println("failed: " + f);
     }
 }

@@ -1,8 +1,7 @@
 package dev.metal.cli;
 
-import dev.metal.model.BadInputException;
 import dev.metal.model.Site;
-import dev.metal.render.SiteService;
+import dev.metal.workflow.SiteService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -22,19 +21,11 @@ public final class SiteCommand {
         @Override
         protected Result execute() {
             SiteService.Loaded loaded = new SiteService(store()).set(file);
-            return new Result() {
-                @Override
-                public Object json() {
-                    return loaded;
-                }
-
-                @Override
-                public void print(PrintWriter out) {
-                    out.printf("site %s stored: %d racks, %d OS; %d hosts got new addresses%n", loaded.site().name(),
-                            loaded.site().racks().size(), loaded.site().os().size(), loaded.allocated().size());
-                    for (String p : loaded.unplaced()) out.println("  not placed: " + p);
-                }
-            };
+            return Results.of(loaded, out -> {
+                out.printf("site %s stored: %d racks, %d OS; %d hosts got new addresses%n", loaded.site().name(),
+                        loaded.site().racks().size(), loaded.site().os().size(), loaded.allocated().size());
+                for (String p : loaded.unplaced()) out.println("  not placed: " + p);
+            });
         }
     }
 
@@ -42,40 +33,33 @@ public final class SiteCommand {
     static final class Show extends BaseCommand {
         @Override
         protected Result execute() {
-            Site site = store().load().site();
-            if (site == null) throw new BadInputException("no site plan yet; load one with 'metal site set FILE'");
-            return new Result() {
-                @Override
-                public Object json() {
-                    return site;
-                }
+            Site site = new SiteService(store()).show();
+            return Results.of(site, out -> print(out, site));
+        }
 
-                @Override
-                public void print(PrintWriter out) {
-                    out.printf("site:       %s (%s)%n", site.name(), site.domain());
-                    out.printf("boot url:   %s%n", site.bootUrl());
-                    out.printf("dns:        %s%n", site.dns().isEmpty() ? "-" : String.join(" ", site.dns()));
-                    out.printf("nics:       public %s, mgmt %s%n", site.nics().get("public"), site.nics().get("mgmt"));
-                    out.printf("first host: %d%n", site.firstHost());
-                    out.printf("asn:        spine %d, tor %d + rack position, server from %d%n",
-                            site.asn().spine(), site.asn().tor(), site.asn().server());
-                    out.printf("fabric:     loopbacks %s, spines %s%n", site.fabric().loopbacks(),
-                            site.fabric().spines().isEmpty() ? "-" : String.join(" ", site.fabric().spines()));
-                    out.printf("ssh keys:   %d%n", site.sshKeys().size());
-                    out.println();
-                    Table racks = new Table("RACK", "TOR", "PUBLIC IPV4", "PUBLIC IPV6", "MGMT", "BMC");
-                    for (Site.Rack r : site.racks()) {
-                        racks.row(r.name(), r.tor(), r.publicNet().ipv4() + " gw " + r.publicNet().gateway4(),
-                                r.publicNet().ipv6() == null ? null : r.publicNet().ipv6() + " gw " + r.publicNet().gateway6(),
-                                r.mgmt().ipv4() + " gw " + r.mgmt().gateway4(), r.bmc().ipv4() + " gw " + r.bmc().gateway4());
-                    }
-                    racks.print(out);
-                    out.println();
-                    Table os = new Table("OS", "KERNEL", "INITRD", "INSTALLER");
-                    site.os().forEach((name, o) -> os.row(name, o.kernel(), o.initrd(), o.installer()));
-                    os.print(out);
-                }
-            };
+        private static void print(PrintWriter out, Site site) {
+            out.printf("site:       %s (%s)%n", site.name(), site.domain());
+            out.printf("boot url:   %s%n", site.bootUrl());
+            out.printf("dns:        %s%n", site.dns().isEmpty() ? "-" : String.join(" ", site.dns()));
+            out.printf("nics:       public %s, mgmt %s%n", site.nics().get("public"), site.nics().get("mgmt"));
+            out.printf("first host: %d%n", site.firstHost());
+            out.printf("asn:        spine %d, tor %d + rack position, server from %d%n",
+                    site.asn().spine(), site.asn().tor(), site.asn().server());
+            out.printf("fabric:     loopbacks %s, spines %s%n", site.fabric().loopbacks(),
+                    site.fabric().spines().isEmpty() ? "-" : String.join(" ", site.fabric().spines()));
+            out.printf("ssh keys:   %d%n", site.sshKeys().size());
+            out.println();
+            Table racks = new Table("RACK", "TOR", "PUBLIC IPV4", "PUBLIC IPV6", "MGMT", "BMC");
+            for (Site.Rack r : site.racks()) {
+                racks.row(r.name(), r.tor(), r.publicNet().ipv4() + " gw " + r.publicNet().gateway4(),
+                        r.publicNet().ipv6() == null ? null : r.publicNet().ipv6() + " gw " + r.publicNet().gateway6(),
+                        r.mgmt().ipv4() + " gw " + r.mgmt().gateway4(), r.bmc().ipv4() + " gw " + r.bmc().gateway4());
+            }
+            racks.print(out);
+            out.println();
+            Table os = new Table("OS", "KERNEL", "INITRD", "INSTALLER");
+            site.os().forEach((name, o) -> os.row(name, o.kernel(), o.initrd(), o.installer()));
+            os.print(out);
         }
     }
 }

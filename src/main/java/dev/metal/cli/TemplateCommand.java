@@ -1,7 +1,6 @@
 package dev.metal.cli;
 
 import dev.metal.render.Templates;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,19 +26,11 @@ public final class TemplateCommand {
             Templates t = new Templates(templates);
             Map<String, String> sources = new LinkedHashMap<>();
             for (String name : Templates.NAMES) sources.put(name, t.source(name));
-            return new Result() {
-                @Override
-                public Object json() {
-                    return sources;
-                }
-
-                @Override
-                public void print(PrintWriter out) {
-                    Table table = new Table("TEMPLATE", "SOURCE");
-                    sources.forEach(table::row);
-                    table.print(out);
-                }
-            };
+            return Results.of(sources, out -> {
+                Table table = new Table("TEMPLATE", "SOURCE");
+                sources.forEach(table::row);
+                table.print(out);
+            });
         }
     }
 

@@ -4,9 +4,7 @@ import dev.metal.model.BadInputException;
 import dev.metal.model.Bmc;
 import dev.metal.model.Host;
 import dev.metal.model.Secret;
-import dev.metal.state.StateStore;
-import dev.metal.state.Transaction;
-import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,31 +13,25 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Imports a rack CSV into the state: the whole file is checked, against itself and
- * against the hosts already known, before anything is written.
+ * Plans the import of a rack CSV: the whole file is checked, against itself and against
+ * the hosts already known, before anything is written; the caller writes the changes.
  */
 public final class RackImporter {
-    private final StateStore store;
-
-    public RackImporter(StateStore store) {
-        this.store = store;
-    }
+    private RackImporter() {}
 
     /** What an import did (or, with dry run, would do). */
     public record Outcome(String file, boolean dryRun, List<String> added, List<String> updated,
                           List<String> unchanged) {}
 
-    public Outcome importFile(Path file, boolean update, boolean dryRun) {
-        RackCsv.Sheet sheet = RackCsv.read(file);
-        String name = file.toString();
-        if (dryRun) {
-            return plan(name, sheet, update, null, store.load().hosts().values(), true);
-        }
-        return store.update(tx -> plan(name, sheet, update, tx, tx.hosts(), false));
-    }
+    /** A host to store, with the journal event and detail that say why. */
+    public record Change(Host host, String event, Map<String, Object> detail) {}
 
-    private Outcome plan(String file, RackCsv.Sheet sheet, boolean update, Transaction tx,
-                         Iterable<Host> existing, boolean dryRun) {
+    /** What the import does, and the changes that do it (none on a dry run). */
+    public record Plan(Outcome outcome, List<Change> changes) {}
+
+    /** Every problem of the file is one {@link BadInputException}. */
+    public static Plan plan(String file, RackCsv.Sheet sheet, boolean update, Iterable<Host> existing, boolean dryRun,
+                            Instant now) {
         List<RackRow> rows = sheet.rows();
         Map<String, Host> byName = new HashMap<>();
         Map<String, String> macOwner = new HashMap<>();
@@ -74,19 +66,20 @@ public final class RackImporter {
             }
         }
         if (!problems.isEmpty()) throw new BadInputException(problems.list());
+        List<Change> out = new ArrayList<>();
         if (!dryRun) {
             for (Map.Entry<RackRow, Host> change : changes.entrySet()) {
                 RackRow row = change.getKey();
                 if (change.getValue() == null) {
-                    tx.put(Host.imported(row.hostname(), row.rack(), row.u(), bmc(row, null), row.mgmtMac(),
-                            row.serial(), row.tags(), tx.now()), "imported", Map.of("file", file, "line", row.line()));
+                    out.add(new Change(Host.imported(row.hostname(), row.rack(), row.u(), bmc(row, null), row.mgmtMac(),
+                            row.serial(), row.tags(), now), "imported", Map.of("file", file, "line", row.line())));
                 } else {
-                    tx.put(change.getValue(), "updated", Map.of("file", file, "line", row.line(),
-                            "changed", differences(byName.get(row.hostname()), change.getValue())));
+                    out.add(new Change(change.getValue(), "updated", Map.of("file", file, "line", row.line(),
+                            "changed", differences(byName.get(row.hostname()), change.getValue()))));
                 }
             }
         }
-        return new Outcome(file, dryRun, added, updated, unchanged);
+        return new Plan(new Outcome(file, dryRun, added, updated, unchanged), out);
     }
 
     private static void checkMac(int line, String what, String mac, String hostname, Map<String, String> owners,

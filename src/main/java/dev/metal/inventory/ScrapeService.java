@@ -1,14 +1,19 @@
 package dev.metal.inventory;
 
+import dev.metal.bmc.Bmcs;
+import dev.metal.bmc.CertificatePins;
+import dev.metal.bmc.InventoryReading;
+import dev.metal.bmc.ProviderOptions;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Inventory;
-import dev.metal.redfish.RedfishClient;
-import dev.metal.redfish.Scraper;
-import dev.metal.state.State;
-import dev.metal.state.StateStore;
-import java.time.Clock;
+import dev.metal.state.Store;
+import dev.metal.util.Parallel;
+import dev.metal.workflow.HostSelection;
+import dev.metal.workflow.Services;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -18,15 +23,26 @@ import java.util.Set;
 
 /**
  * {@code metal scrape}: picks the hosts, reads their BMCs with no lock held, then stores
- * every inventory in one state update. Scraping is read-only on the BMC, but hosts that
- * install or run an OS are still left alone unless --force.
+ * every inventory (and every certificate pinned on first contact) in one state update.
+ * Scraping is read-only on the BMC, but hosts that install or run an OS are still left
+ * alone unless --force.
  */
 public final class ScrapeService {
     /** States a host may be scraped from without --force. */
     public static final Set<HostState> SCRAPABLE = EnumSet.of(HostState.IMPORTED, HostState.DISCOVERED,
             HostState.INVENTORIED, HostState.READY, HostState.FAILED);
 
-    public record Options(RedfishClient.Options client, int parallel, boolean force, boolean repin) {}
+    /**
+     * @param parallel hosts scraped at once
+     * @param force    also read provisioning, active and quarantined hosts (their state is kept)
+     * @param repin    take the certificate each BMC shows now and pin it
+     */
+    public record Options(int parallel, boolean force, boolean repin, ProviderOptions providers) {
+        public Options {
+            if (parallel < 1) throw new BadInputException("--parallel must be at least 1");
+            if (providers.maxConcurrent() < 1) throw new BadInputException("--bmc-concurrency must be at least 1");
+        }
+    }
 
     /** One host's line in the result. */
     public record HostResult(String hostname, String result, String error, HostState state, Integer cpus,
@@ -41,36 +57,25 @@ public final class ScrapeService {
         }
     }
 
-    private final StateStore store;
-    private final Clock clock;
-
-    public ScrapeService(StateStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+    /** Told as each host finishes (for a progress bar). */
+    @FunctionalInterface
+    public interface Progress {
+        void done(String hostname, String error, int finished, int total);
     }
 
-    public List<HostResult> scrape(List<String> names, boolean all, String rack, Options options,
-                                   Scraper.Progress progress) {
-        State state = store.load();
+    private final Services services;
+    private final Store store;
+
+    public ScrapeService(Services services, Store store) {
+        this.services = services;
+        this.store = store;
+    }
+
+    public List<HostResult> scrape(HostSelection selection, Options options, Progress progress) {
         List<Host> chosen = new ArrayList<>();
         List<HostResult> skipped = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        if (names.isEmpty() && !all && rack == null) {
-            throw new BadInputException("name hosts to scrape, or use --all or --rack R");
-        }
-        List<Host> candidates = new ArrayList<>();
-        for (String n : names) {
-            Host h = state.host(n);
-            if (h == null) problems.add("unknown host " + n);
-            else candidates.add(h);
-        }
-        if (names.isEmpty()) {
-            for (Host h : state.hosts().values()) {
-                if (rack == null || rack.equals(h.rack())) candidates.add(h);
-            }
-            if (rack != null && candidates.isEmpty()) problems.add("no hosts in rack " + rack);
-        }
-        for (Host h : candidates) {
+        for (Host h : selection.hosts(store, false)) {
             String why = null;
             if (h.bmc().address() == null) {
                 why = "no BMC address (run metal discover, or give bmc_address in the rack CSV)";
@@ -80,7 +85,7 @@ public final class ScrapeService {
             }
             if (why == null) {
                 chosen.add(h);
-            } else if (!names.isEmpty()) {
+            } else if (selection.byName()) {
                 problems.add(h.hostname() + ": " + why);
             } else {
                 skipped.add(new HostResult(h.hostname(), "skipped", why, h.state(), null, null, null, null, List.of(),
@@ -88,12 +93,17 @@ public final class ScrapeService {
             }
         }
         if (!problems.isEmpty()) throw new BadInputException(problems);
+        Bmcs.requireCredentials(chosen);
+        Pins pins = new Pins();
+        Bmcs bmcs = services.bmcs(options.providers(), new CertificatePins(pins, options.repin()), Duration.ZERO);
 
-        List<Scraper.Outcome> outcomes = new Scraper(options.client(), options.parallel(), options.repin(), clock)
-                .scrape(chosen, progress);
+        List<InventoryReading> readings = Parallel.map(chosen, options.parallel(), "scrape", bmcs::inventory,
+                (r, finished) -> {
+                    if (progress != null) progress.done(r.hostname(), r.ok() ? null : r.error(), finished, chosen.size());
+                });
         List<HostResult> results = store.update(tx -> {
             List<HostResult> out = new ArrayList<>();
-            for (Scraper.Outcome o : outcomes) {
+            for (InventoryReading o : readings) {
                 Host h = tx.host(o.hostname());
                 if (h == null) continue; // removed while we were reading its BMC
                 if (!o.ok()) {
@@ -104,25 +114,37 @@ public final class ScrapeService {
                             List.of(), o.requests(), o.bytes(), o.time().toMillis(), o.depth()));
                     continue;
                 }
-                tx.put(store(h, o, tx.now()), "inventoried", journalDetail(o));
-                Host stored = tx.host(h.hostname());
+                tx.put(stored(h, o, pins.get(h.hostname()), tx.now()), "inventoried", journalDetail(o));
+                Host now = tx.host(h.hostname());
                 Inventory inv = o.inventory();
-                out.add(new HostResult(h.hostname(), "ok", null, stored.state(), count(inv, "cpus"),
+                out.add(new HostResult(h.hostname(), "ok", null, now.state(), count(inv, "cpus"),
                         count(inv, "dimms"), count(inv, "drives"), count(inv, "nics"), inv.warnings(), o.requests(),
                         o.bytes(), o.time().toMillis(), o.depth()));
             }
             return out;
         });
-        List<HostResult> all2 = new ArrayList<>(results);
-        all2.addAll(skipped);
-        return all2;
+        List<HostResult> all = new ArrayList<>(results);
+        all.addAll(skipped);
+        return all;
     }
 
-    private static Host store(Host h, Scraper.Outcome o, java.time.Instant now) {
-        Host next = h;
-        if (o.fingerprint() != null && !o.fingerprint().equals(h.bmc().tlsFingerprint())) {
-            next = next.withBmc(h.bmc().withTlsFingerprint(o.fingerprint()));
+    /** The certificates met for the first time (or re-pinned) during a scrape, stored with the inventories. */
+    private static final class Pins implements CertificatePins.Keeper {
+        private final Map<String, String> pinned = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void pin(Host host, String fingerprint) {
+            pinned.put(host.hostname(), fingerprint);
         }
+
+        String get(String hostname) {
+            return pinned.get(hostname);
+        }
+    }
+
+    private static Host stored(Host h, InventoryReading o, String pin, Instant now) {
+        Host next = h;
+        if (pin != null) next = next.withBmc(h.bmc().withTlsFingerprint(pin));
         next = next.withInventory(o.inventory());
         switch (h.state()) {
             case IMPORTED -> next = next.moveTo(HostState.DISCOVERED, "BMC address from the rack CSV", now)
@@ -139,7 +161,7 @@ public final class ScrapeService {
         return next;
     }
 
-    private static Map<String, Object> journalDetail(Scraper.Outcome o) {
+    private static Map<String, Object> journalDetail(InventoryReading o) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("systems", o.inventory().systems().size());
         d.put("cpus", count(o.inventory(), "cpus"));

@@ -1,7 +1,9 @@
 package dev.metal.ipmi;
 
+import dev.metal.model.BmcException;
+
 /** An IPMI exchange failed; the message says why in one line, never with a secret. */
-public class IpmiException extends RuntimeException {
+public class IpmiException extends BmcException {
     public IpmiException(String message) {
         super(message);
     }

@@ -1,6 +1,6 @@
 package dev.metal.ipmi;
 
-import dev.metal.model.Log;
+import dev.metal.util.Log;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -39,13 +39,21 @@ public final class IpmiSession implements AutoCloseable {
     public static final int CHASSIS_SET_BOOT_OPTIONS = 0x08;
     public static final int CHASSIS_CONTROL = 0x02;
 
-    /** How long to wait for one answer and how often to try. */
-    public record Options(Duration messageTimeout, int retries) {
+    /** How long to wait for one answer, how often to try, and where diagnostics go. */
+    public record Options(Duration messageTimeout, int retries, Log log) {
         public static final Options DEFAULT = new Options(Duration.ofSeconds(1), 3);
 
         public Options {
             if (messageTimeout.toMillis() < 1) throw new IllegalArgumentException("message timeout must be positive");
             if (retries < 0) throw new IllegalArgumentException("retries must not be negative");
+        }
+
+        public Options(Duration messageTimeout, int retries) {
+            this(messageTimeout, retries, Log.stderr());
+        }
+
+        public Options withLog(Log value) {
+            return new Options(messageTimeout, retries, value);
         }
     }
 
@@ -85,7 +93,7 @@ public final class IpmiSession implements AutoCloseable {
                 throw e;
             } catch (IpmiException e) {
                 last = e;
-                Log.debug(e.getMessage() + " (attempt " + attempt + " of " + (options.retries() + 1) + ")");
+                options.log().debug(e.getMessage() + " (attempt " + attempt + " of " + (options.retries() + 1) + ")");
             }
         }
         throw last;
@@ -227,7 +235,7 @@ public final class IpmiSession implements AutoCloseable {
             } catch (Exception e) {
                 last = e;
             }
-            Log.debug("IPMI " + where + ": " + what + ": no answer, try " + attempt + " of " + (options.retries() + 1));
+            options.log().debug("IPMI " + where + ": " + what + ": no answer, try " + attempt + " of " + (options.retries() + 1));
             pause();
         }
         String cause = last instanceof IPMIException busy ? busy.getMessage() : "no answer";
@@ -257,7 +265,7 @@ public final class IpmiSession implements AutoCloseable {
         try {
             connector.closeSession(handle);
         } catch (Exception e) {
-            Log.debug("IPMI " + where + ": closing the session: " + describe(e));
+            options.log().debug("IPMI " + where + ": closing the session: " + describe(e));
         } finally {
             connector.tearDown();
         }

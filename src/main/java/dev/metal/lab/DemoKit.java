@@ -1,6 +1,7 @@
 package dev.metal.lab;
 
 import dev.metal.model.BadInputException;
+import dev.metal.model.SystemicException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ public final class DemoKit {
 
     private static String resource(String name) {
         try (InputStream in = DemoKit.class.getResourceAsStream(RESOURCES + name)) {
-            if (in == null) throw new IllegalStateException("the demo's " + name + " is missing from the jar");
+            if (in == null) throw new SystemicException("the demo's " + name + " is missing from the jar");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

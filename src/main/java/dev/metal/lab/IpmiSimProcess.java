@@ -1,5 +1,6 @@
 package dev.metal.lab;
 
+import dev.metal.model.SystemicException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -95,7 +96,7 @@ public final class IpmiSimProcess implements AutoCloseable {
                         .redirectOutput(dir.resolve("ipmi_sim.out").toFile())
                         .start();
             } catch (IOException e) {
-                throw new IllegalStateException("cannot run ipmi_sim (install Debian package openipmi): "
+                throw new SystemicException("cannot run ipmi_sim (install Debian package openipmi): "
                         + e.getMessage(), e);
             }
             IpmiSimProcess sim = new IpmiSimProcess(dir, address, chosen, process);
@@ -141,7 +142,7 @@ public final class IpmiSimProcess implements AutoCloseable {
             InetAddress loopback = InetAddress.getByName(address);
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("ipmi_sim exited with " + process.exitValue() + ": " + output());
+                    throw new SystemicException("ipmi_sim exited with " + process.exitValue() + ": " + output());
                 }
                 socket.send(new DatagramPacket(ping, ping.length, loopback, port));
                 try {
@@ -153,7 +154,7 @@ public final class IpmiSimProcess implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("ipmi_sim on " + address + ":" + port + " did not answer within " + limit.toSeconds()
+        throw new SystemicException("ipmi_sim on " + address + ":" + port + " did not answer within " + limit.toSeconds()
                 + " s: " + output());
     }
 

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.PowerState;
 import dev.metal.model.BadInputException;
-import dev.metal.model.Log;
-import dev.metal.model.Parallel;
+import dev.metal.model.SystemicException;
+import dev.metal.util.Log;
+import dev.metal.util.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -98,6 +99,33 @@ public final class Lab implements AutoCloseable {
             return (hosts + r - 1) / r;
         }
 
+        /**
+         * Options from the command line: fault specs (N:KIND) and the boot server URL as given.
+         * Every problem is in one {@link BadInputException}. A BMC port of 0 picks a free one.
+         */
+        public static Options parse(int hosts, int racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
+                                    String bootServer, int bmcPort, int ipmiPort, Duration installTime) {
+            List<String> problems = new ArrayList<>();
+            List<Fault> faults = new ArrayList<>();
+            for (String spec : faultSpecs) {
+                try {
+                    faults.add(Fault.parse(spec));
+                } catch (IllegalArgumentException e) {
+                    problems.add("--fault " + e.getMessage());
+                }
+            }
+            URI boot;
+            try {
+                boot = URI.create(bootServer);
+            } catch (IllegalArgumentException e) {
+                boot = null;
+            }
+            Options options = new Options(hosts, racks, latency, faults, dir, ipmi, boot, bmcPort, ipmiPort, installTime);
+            problems.addAll(options.problems());
+            if (!problems.isEmpty()) throw new BadInputException(problems);
+            return options;
+        }
+
         /** Every problem with these options, one line each; empty when they are fine. */
         public List<String> problems() {
             List<String> p = new ArrayList<>();
@@ -109,7 +137,7 @@ public final class Lab implements AutoCloseable {
                 p.add(hosts + " hosts need at least " + ((hosts + 249) / 250) + " racks (at most 250 servers a rack)");
             }
             if (latencyMs < 0) p.add("--latency must not be negative");
-            if (bmcPort < 1 || bmcPort > 65535) p.add("--bmc-port " + bmcPort + " is out of range");
+            if (bmcPort < 0 || bmcPort > 65535) p.add("--bmc-port " + bmcPort + " is out of range");
             if (ipmiPort < 1 || ipmiPort > 65535) p.add("--ipmi-port " + ipmiPort + " is out of range");
             for (Fault f : faults) {
                 if (f.server() < 1 || f.server() > hosts) p.add("--fault " + f + ": there is no lab server " + f.server()
@@ -136,6 +164,7 @@ public final class Lab implements AutoCloseable {
         public final RedfishEmulator bmc;
         public final Machine machine;
         IpmiSimProcess ipmi;
+        Log log = Log.stderr();
         // What the IPMI side showed last, so the poller acts on changes only.
         private boolean ipmiPower;
         private String ipmiBoot = "none";
@@ -245,7 +274,7 @@ public final class Lab implements AutoCloseable {
                         Files.writeString(ipmi.dir().resolve("boot"), "none\n");
                         ipmiBoot = "none";
                     } catch (IOException e) {
-                        Log.warn(hostname + ": cannot clear the IPMI boot device: " + e.getMessage());
+                        log.warn(hostname + ": cannot clear the IPMI boot device: " + e.getMessage());
                     }
                 }
             }
@@ -269,15 +298,20 @@ public final class Lab implements AutoCloseable {
     }
 
     private final Options options;
+    private final Log log;
     private final String password;
+    /** The Redfish port every BMC listens on: the one asked for, or the free one found. */
+    private int bmcPort;
     private final List<Server> servers = new ArrayList<>();
     private final ExecutorService executor;
     private ScheduledExecutorService ipmiPoller;
     private volatile boolean closed;
 
-    private Lab(Options options, String password) {
+    private Lab(Options options, Log log, String password) {
         this.options = options;
+        this.log = log;
         this.password = password;
+        this.bmcPort = options.bmcPort();
         // One pool for every BMC of the fleet: threads come and go with requests, not with BMCs.
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "lab-bmc");
@@ -288,11 +322,16 @@ public final class Lab implements AutoCloseable {
 
     /** Checks the options (bad ones: {@link BadInputException}), writes the files and starts every server. */
     public static Lab start(Options options) {
+        return start(options, Log.stderr());
+    }
+
+    /** The same, with the lab's warnings going to {@code log}. */
+    public static Lab start(Options options, Log log) {
         List<String> problems = options.problems();
         if (!problems.isEmpty()) throw new BadInputException(problems);
         byte[] secret = new byte[8]; // 16 characters: IPMI 2.0 passwords stop at 20
         new SecureRandom().nextBytes(secret);
-        Lab lab = new Lab(options, HexFormat.of().formatHex(secret));
+        Lab lab = new Lab(options, log, HexFormat.of().formatHex(secret));
         try {
             lab.startServers();
             lab.writeFiles();
@@ -307,6 +346,23 @@ public final class Lab implements AutoCloseable {
     private void startServers() throws IOException {
         Files.createDirectories(options.dir());
         SelfSigned cert = SelfSigned.generate("metal-lab-bmc");
+        // Port 0: the first BMC takes a free port and the others the same on their addresses;
+        // when one of those is taken there (another lab), all start over on another port.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                startBmcs(cert);
+                break;
+            } catch (SystemicException taken) {
+                if (options.bmcPort() != 0 || attempt == 10) throw taken;
+                for (Server s : servers) s.bmc.close();
+                servers.clear();
+                bmcPort = 0;
+            }
+        }
+        if (options.ipmi()) startIpmi();
+    }
+
+    private void startBmcs(SelfSigned cert) throws IOException {
         int perRack = options.perRack();
         for (int i = 1; i <= options.hosts(); i++) {
             int rack = (i - 1) / perRack + 1;
@@ -329,15 +385,17 @@ public final class Lab implements AutoCloseable {
                         .tls(cert.context())
                         .executor(executor)
                         .bind(address)
-                        .port(options.bmcPort())
+                        .port(bmcPort)
                         .build();
             } catch (UncheckedIOException e) {
-                throw new IllegalStateException("cannot listen on " + address.getHostAddress() + ":" + options.bmcPort()
+                throw new SystemicException("cannot listen on " + address.getHostAddress() + ":" + bmcPort
                         + " (is another lab running?): " + e.getCause().getMessage(), e);
             }
+            if (bmcPort == 0) bmcPort = bmc.baseUri().getPort();
             if (faults.contains(FaultKind.BMC_TIMEOUT)) bmc.unresponsive(true);
             Machine machine = new Machine(LabHardware.mgmtMac(i), options.bootServer(), machineFaults, options.installTime());
             Server server = new Server(i, rack, slot, model, faults, bmc, machine);
+            server.log = log;
             bmc.addListener(new RedfishEmulator.Listener() {
                 @Override
                 public void onReset(String systemUri, String resetType, String powerState) {
@@ -346,7 +404,6 @@ public final class Lab implements AutoCloseable {
             });
             servers.add(server);
         }
-        if (options.ipmi()) startIpmi();
     }
 
     private void startIpmi() {
@@ -407,15 +464,15 @@ public final class Lab implements AutoCloseable {
         List<Server> answering = servers.stream().filter(s -> !s.faults.contains(FaultKind.BMC_TIMEOUT)).toList();
         Parallel.map(answering, 16, "lab-ready", s -> {
             while (System.nanoTime() < deadline) {
-                if (answers(trustAll, s.ip, options.bmcPort())) return s;
+                if (answers(trustAll, s.ip, bmcPort)) return s;
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for the lab");
+                    throw new SystemicException("interrupted while waiting for the lab");
                 }
             }
-            throw new IllegalStateException("the BMC of " + s.hostname + " (" + s.ip + ":" + options.bmcPort()
+            throw new SystemicException("the BMC of " + s.hostname + " (" + s.ip + ":" + bmcPort
                     + ") did not answer within " + limit.toSeconds() + " s");
         });
     }
@@ -464,6 +521,11 @@ public final class Lab implements AutoCloseable {
         return options;
     }
 
+    /** The Redfish port of every BMC (the free one found when the options asked for port 0). */
+    public int bmcPort() {
+        return bmcPort;
+    }
+
     public List<Server> servers() {
         return List.copyOf(servers);
     }
@@ -501,7 +563,7 @@ public final class Lab implements AutoCloseable {
                 Files.delete(pid);
             }
         } catch (IOException e) {
-            Log.warn("cannot remove " + options.dir().resolve("lab.pid") + ": " + e.getMessage());
+            log.warn("cannot remove " + options.dir().resolve("lab.pid") + ": " + e.getMessage());
         }
     }
 }

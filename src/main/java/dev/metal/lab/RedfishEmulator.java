@@ -28,7 +28,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +59,22 @@ public final class RedfishEmulator implements AutoCloseable {
 
     /** What a request over the concurrency limit gets. */
     public enum Overload { WAIT, REJECT }
+
+    /**
+     * Answers some requests in the emulator's place: how tests make a BMC fail. Each method
+     * answers the request itself and returns true, or returns false to let it go on.
+     */
+    public interface Fault {
+        /** Before the request is authenticated; {@code key} is the normalized path. */
+        default boolean beforeLogin(RedfishEmulator bmc, HttpExchange ex, String key) throws IOException {
+            return false;
+        }
+
+        /** After the request was authenticated. */
+        default boolean afterLogin(RedfishEmulator bmc, HttpExchange ex, String key) throws IOException {
+            return false;
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROOT = "/redfish/v1";
@@ -101,10 +116,7 @@ public final class RedfishEmulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong sessionsCreated = new AtomicLong();
     private final AtomicLong sessionsDeleted = new AtomicLong();
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    private final Set<String> hanging = ConcurrentHashMap.newKeySet();
-    private final Set<String> malformed = ConcurrentHashMap.newKeySet();
-    private final Set<String> redirecting = ConcurrentHashMap.newKeySet();
+    private final List<Fault> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final HttpServer server;
@@ -235,29 +247,33 @@ public final class RedfishEmulator implements AutoCloseable {
         this.basicAuth = enabled;
     }
 
-    /** Requests to this URI answer with this status (500, 503, 404...), before authentication. */
-    public void failPath(String uri, int status) {
-        failures.put(key(uri), status);
-    }
-
-    /** GETs of this URI never answer (until the emulator closes). */
-    public void hangPath(String uri) {
-        hanging.add(key(uri));
-    }
-
-    /** GETs of this URI answer 200 with a body that is not JSON. */
-    public void malformedPath(String uri) {
-        malformed.add(key(uri));
-    }
-
-    /** GETs of this URI redirect to themselves, forever. */
-    public void redirectLoop(String uri) {
-        redirecting.add(key(uri));
-    }
-
     /** When on, no request gets an answer (until the emulator closes or this is turned off): a hung BMC. */
     public void unresponsive(boolean on) {
         this.unresponsive = on;
+    }
+
+    /** Puts a fault in front of the requests (for tests). */
+    public void addFault(Fault fault) {
+        faults.add(fault);
+    }
+
+    /** Holds the request that calls it until the emulator closes: a BMC that never answers. */
+    public void hang() {
+        try {
+            closing.await(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Answers with a status and a Redfish error body. */
+    public void answerError(HttpExchange ex, int status, String message) throws IOException {
+        send(ex, status, error("Base.1.0.InternalError", message));
+    }
+
+    /** Answers with these bytes as they are. */
+    public void answerRaw(HttpExchange ex, int status, byte[] body) throws IOException {
+        sendRaw(ex, status, body);
     }
 
     public void addListener(Listener listener) {
@@ -341,24 +357,11 @@ public final class RedfishEmulator implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
-        if (hanging.contains(key) || unresponsive) {
-            try {
-                closing.await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (unresponsive) {
+            hang();
             return;
         }
-        if (redirecting.contains(key)) {
-            ex.getResponseHeaders().set("Location", rawPath);
-            ex.sendResponseHeaders(302, -1);
-            return;
-        }
-        Integer fail = failures.get(key);
-        if (fail != null) {
-            send(ex, fail, error("Base.1.0.InternalError", "injected failure"));
-            return;
-        }
+        for (Fault f : faults) if (f.beforeLogin(this, ex, key)) return;
         if (method.equals("POST") && key.equals(SESSIONS)) {
             login(ex);
             return;
@@ -369,10 +372,7 @@ public final class RedfishEmulator implements AutoCloseable {
             send(ex, 401, error("Base.1.0.NoValidSession", "authentication required"));
             return;
         }
-        if (malformed.contains(key)) {
-            sendRaw(ex, 200, ("{\"@odata.id\": \"" + rawPath + "\", \"Name\": \"trunc").getBytes(StandardCharsets.UTF_8));
-            return;
-        }
+        for (Fault f : faults) if (f.afterLogin(this, ex, key)) return;
         switch (method) {
             case "GET", "HEAD" -> get(ex, key);
             case "DELETE" -> delete(ex, key);
@@ -637,7 +637,8 @@ public final class RedfishEmulator implements AutoCloseable {
     // ---- helpers ----
 
     /** Normalized resource key: path only, lower case, no trailing slash. */
-    static String key(String uri) {
+    /** A path as the emulator files resources: lower case, no trailing slash. */
+    public static String key(String uri) {
         String p = uri;
         int q = p.indexOf('?');
         if (q >= 0) p = p.substring(0, q);

@@ -1,5 +1,6 @@
 package dev.metal.lab;
 
+import dev.metal.model.SystemicException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class SelfSigned {
                     .redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed: " + output.strip());
+                throw new SystemicException("keytool failed: " + output.strip());
             }
             KeyStore ks = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(store)) {
@@ -55,10 +56,10 @@ public final class SelfSigned {
             ctx.init(kmf.getKeyManagers(), null, null);
             return new SelfSigned(ctx, fingerprint(ks.getCertificate("bmc")));
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
+            throw new SystemicException("cannot make a self-signed certificate: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while making a certificate", e);
+            throw new SystemicException("interrupted while making a certificate", e);
         } finally {
             if (dir != null) {
                 try {

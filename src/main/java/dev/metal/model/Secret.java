@@ -2,10 +2,6 @@ package dev.metal.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A secret as the user wrote it: a literal, {@code env:VAR} or {@code file:PATH}.
@@ -35,27 +31,8 @@ public final class Secret {
         return reference == null ? null : new Secret(reference);
     }
 
-    /** The reference as written (for the state store only). */
+    /** The reference as written: the value itself, env:VAR or file:PATH (for the state store and {@code Secrets}). */
     public String reference() {
-        return reference;
-    }
-
-    /** The secret value: env and file references are read now, when it is used. */
-    public String resolve() {
-        if (reference.startsWith("env:")) {
-            String name = reference.substring(4);
-            String value = System.getenv(name);
-            if (value == null) throw new IllegalStateException("environment variable " + name + " is not set");
-            return value;
-        }
-        if (reference.startsWith("file:")) {
-            Path path = Path.of(reference.substring(5));
-            try {
-                return Files.readString(path, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read secret file " + path + ": " + e.getMessage());
-            }
-        }
         return reference;
     }
 

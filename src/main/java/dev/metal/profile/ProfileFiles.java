@@ -12,14 +12,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.metal.model.BadInputException;
-import dev.metal.model.UserFiles;
+import dev.metal.model.NotFoundException;
 import dev.metal.model.Profile;
+import dev.metal.model.SystemicException;
+import dev.metal.util.UserFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,6 +117,32 @@ public final class ProfileFiles {
         return loaded;
     }
 
+    /** The profile called {@code name} in the folder; bad input when there is none. */
+    public static Loaded find(Path dir, String name) {
+        return loadFolder(dir).stream().filter(l -> l.profile().name().equals(name)).findFirst()
+                .orElseThrow(() -> new NotFoundException("no profile " + name + " in " + dir));
+    }
+
+    /** The text of a profile's file, as written. */
+    public static String text(Loaded loaded) {
+        return UserFiles.readText(loaded.file());
+    }
+
+    /** Checks every file; the profile name by file when all are good, else every problem of every file. */
+    public static Map<String, String> check(List<Path> files) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> ok = new LinkedHashMap<>();
+        for (Path f : files) {
+            try {
+                ok.put(f.toString(), load(f).profile().name());
+            } catch (BadInputException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        return ok;
+    }
+
     /** The YAML text of a profile, with {@code comment} lines on top. */
     public static String write(Profile profile, List<String> comment) {
         try {
@@ -122,7 +151,7 @@ public final class ProfileFiles {
             for (String c : comment) b.append("# ").append(c).append('\n');
             return b.append(body).toString();
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write profile " + profile.name(), e);
+            throw new SystemicException("cannot write profile " + profile.name(), e);
         }
     }
 

@@ -1,18 +1,20 @@
 package dev.metal.provision;
 
+import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Log;
 import dev.metal.model.Provisioning;
-import dev.metal.state.State;
-import dev.metal.state.StateStore;
+import dev.metal.state.HostQuery;
+import dev.metal.state.Store;
+import dev.metal.util.Log;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Waits for hosts to phone home. The boot server records a phone-home in the state file,
+ * Waits for hosts to phone home. The boot server records a phone-home in the state,
  * so one thread reads the state now and then for all waiting hosts; an in-process server
  * also calls {@link #wake} to cut the wait short.
  */
@@ -21,13 +23,15 @@ final class PhoneHomeWatch implements AutoCloseable {
 
     private record Waiting(String requestId, CompletableFuture<Instant> done) {}
 
-    private final StateStore store;
+    private final Store store;
+    private final Log log;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    PhoneHomeWatch(StateStore store) {
+    PhoneHomeWatch(Store store, Log log) {
         this.store = store;
+        this.log = log;
         this.thread = new Thread(this::run, "metal-phone-home-watch");
         thread.setDaemon(true);
         thread.start();
@@ -49,10 +53,10 @@ final class PhoneHomeWatch implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                if (!waiting.isEmpty()) check(store.load());
+                if (!waiting.isEmpty()) check(Map.copyOf(waiting));
             } catch (RuntimeException e) {
-                // An unreadable state file fails this round only; the next one reads it again.
-                Log.debug("phone-home watch: " + e.getMessage());
+                // An unreadable state fails this round only; the next one reads it again.
+                log.debug("phone-home watch: " + e.getMessage());
             }
             try {
                 synchronized (this) {
@@ -64,14 +68,17 @@ final class PhoneHomeWatch implements AutoCloseable {
         }
     }
 
-    private void check(State state) {
-        for (Map.Entry<String, Waiting> e : waiting.entrySet()) {
-            Host h = state.host(e.getKey());
+    /** Reads the hosts waited for now (and only those), and settles each wait that has an answer. */
+    private void check(Map<String, Waiting> waits) {
+        Map<String, Host> byName = new HashMap<>();
+        for (Host h : store.hosts(HostQuery.named(waits.keySet()))) byName.put(h.hostname(), h);
+        for (Map.Entry<String, Waiting> e : waits.entrySet()) {
+            Host h = byName.get(e.getKey());
             Provisioning p = h == null ? null : h.provisioning();
             if (h == null || h.state() != HostState.PROVISIONING || p == null
                     || !e.getValue().requestId().equals(p.requestId())) {
                 String now = h == null ? "removed" : h.state() + (h.stateReason() == null ? "" : " (" + h.stateReason() + ")");
-                e.getValue().done().completeExceptionally(new IllegalStateException("left provisioning: now " + now));
+                e.getValue().done().completeExceptionally(new ConflictException("left provisioning: now " + now));
             } else if (p.phonedHomeAt() != null) {
                 e.getValue().done().complete(p.phonedHomeAt());
             }

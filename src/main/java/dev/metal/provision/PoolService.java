@@ -1,18 +1,20 @@
 package dev.metal.provision;
 
-import dev.metal.bmc.BmcConnector;
-import dev.metal.bmc.BmcSession;
+import dev.metal.bmc.Bmcs;
 import dev.metal.bmc.PowerAction;
 import dev.metal.bmc.PowerState;
 import dev.metal.bmc.Protocol;
 import dev.metal.model.BadInputException;
+import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Parallel;
+import dev.metal.model.NotFoundException;
 import dev.metal.model.Provisioning;
+import dev.metal.state.HostQuery;
 import dev.metal.state.JournalEntry;
-import dev.metal.state.State;
-import dev.metal.state.StateStore;
+import dev.metal.state.JournalQuery;
+import dev.metal.state.Store;
+import dev.metal.util.Parallel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,21 +26,44 @@ import java.util.TreeSet;
 
 /** The pool of ready hosts per profile: how it stands, what demand to expect, and keeping it warm. */
 public final class PoolService {
-    private PoolService() {}
+    private final Store store;
+
+    public PoolService(Store store) {
+        this.store = store;
+    }
 
     public record Status(String profile, int ready, int provisioning, int active, int quarantined, int target,
                          int missing) {}
 
-    public static List<Status> status(State state) {
-        TreeSet<String> profiles = new TreeSet<>(state.poolTargets().keySet());
-        for (Host h : state.hosts().values()) if (h.profile() != null) profiles.add(h.profile());
+    public List<Status> status() {
+        return status(store.hosts(HostQuery.all()), store.poolTargets());
+    }
+
+    /** Sets how many ready hosts to keep for a profile; 0 removes the target. */
+    public void target(String profile, int target) {
+        if (target < 0) throw new BadInputException("pool target must not be negative: " + target);
+        store.update(tx -> {
+            tx.putPoolTarget(profile, target, "pool-target", Map.of("profile", profile, "target", target));
+            return null;
+        });
+    }
+
+    /** The forecast from the journal's provisions up to {@code now}. */
+    public List<Forecast> forecast(double alpha, Duration period, Instant now) {
+        if (!(alpha > 0 && alpha <= 1)) throw new BadInputException("--alpha must be in (0, 1], not " + alpha);
+        return forecast(store, store.journal(JournalQuery.all().ofEvents("provision-claimed")), alpha, period, now);
+    }
+
+    static List<Status> status(List<Host> hosts, Map<String, Integer> poolTargets) {
+        TreeSet<String> profiles = new TreeSet<>(poolTargets.keySet());
+        for (Host h : hosts) if (h.profile() != null) profiles.add(h.profile());
         List<Status> out = new ArrayList<>();
         for (String profile : profiles) {
             int[] n = new int[HostState.values().length];
-            for (Host h : state.hosts().values()) {
+            for (Host h : hosts) {
                 if (profile.equals(h.profile())) n[h.state().ordinal()]++;
             }
-            int target = state.poolTargets().getOrDefault(profile, 0);
+            int target = poolTargets.getOrDefault(profile, 0);
             int ready = n[HostState.READY.ordinal()];
             out.add(new Status(profile, ready, n[HostState.PROVISIONING.ordinal()], n[HostState.ACTIVE.ordinal()],
                     n[HostState.QUARANTINED.ordinal()], target, Math.max(0, target - ready)));
@@ -57,7 +82,7 @@ public final class PoolService {
      * Simple exponential smoothing of the hosts asked for per period (first attempts of
      * 'provision-claimed' in the journal; retries are not demand): s = a*x + (1-a)*s.
      */
-    public static List<Forecast> forecast(State state, List<JournalEntry> journal, double alpha, Duration period,
+    public static List<Forecast> forecast(Store store, List<JournalEntry> journal, double alpha, Duration period,
                                           Instant now) {
         if (!(alpha > 0 && alpha <= 1)) throw new IllegalArgumentException("smoothing factor must be in (0, 1]");
         long periodMs = period.toMillis();
@@ -71,7 +96,7 @@ public final class PoolService {
             demand.computeIfAbsent(profile.toString(), p -> new TreeMap<>()).merge(bucket, 1, Integer::sum);
         }
         Map<String, Status> pools = new TreeMap<>();
-        for (Status s : status(state)) pools.put(s.profile(), s);
+        for (Status s : new PoolService(store).status()) pools.put(s.profile(), s);
         TreeSet<String> profiles = new TreeSet<>(pools.keySet());
         profiles.addAll(demand.keySet());
         long current = Math.floorDiv(now.toEpochMilli(), periodMs);
@@ -107,39 +132,40 @@ public final class PoolService {
      * that the BMC answers and reads the power back on. A host that fails is quarantined,
      * so that provisioning never picks it.
      */
-    public static List<Warmed> warm(StateStore store, BmcConnector connector, Protocol protocol) {
-        State state = store.load();
+    public List<Warmed> warm(Bmcs bmcs, Protocol protocol) {
+        List<Host> all = store.hosts(HostQuery.all());
         List<Host> hosts = new ArrayList<>();
-        for (Map.Entry<String, Integer> t : state.poolTargets().entrySet()) {
-            state.hosts().values().stream()
+        for (Map.Entry<String, Integer> t : store.poolTargets().entrySet()) {
+            all.stream()
                     .filter(h -> Placement.eligible(h, t.getKey()))
                     .sorted(Comparator.comparing(Host::hostname))
                     .limit(t.getValue())
                     .forEach(hosts::add);
         }
-        return Parallel.map(hosts, 16, "pool-warm", h -> warmOne(store, connector, protocol, h));
+        Bmcs.requireCredentials(hosts);
+        return Parallel.map(hosts, 16, "pool-warm", h -> warmOne(bmcs, protocol, h));
     }
 
-    private static Warmed warmOne(StateStore store, BmcConnector connector, Protocol protocol, Host h) {
+    /** What powering a host on gave: a result, or the problem that gets it quarantined. */
+    private record Warming(String result, String problem) {}
+
+    private Warmed warmOne(Bmcs bmcs, Protocol protocol, Host h) {
         String profile = h.profile();
-        String problem;
-        try (BmcSession bmc = connector.open(h, protocol)) {
+        Bmcs.Attempt<Warming> attempt = bmcs.control(h, protocol, (bmc, contact) -> {
             PowerState before = bmc.powerState();
-            if (before == PowerState.ON) return new Warmed(h.hostname(), profile, "already on", null);
+            if (before == PowerState.ON) return new Warming("already on", null);
+            contact.sending();
             bmc.power(PowerAction.ON);
             PowerState after = PowerState.UNKNOWN;
             for (int i = 0; i < 20 && after != PowerState.ON; i++) {
                 after = bmc.powerState();
-                if (after != PowerState.ON) Thread.sleep(100);
+                if (after != PowerState.ON && !pause()) return new Warming("interrupted", null);
             }
-            if (after == PowerState.ON) return new Warmed(h.hostname(), profile, "powered on", null);
-            problem = "power reads " + after + " after power on";
-        } catch (RuntimeException e) {
-            problem = "BMC: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Warmed(h.hostname(), profile, "interrupted", null);
-        }
+            if (after == PowerState.ON) return new Warming("powered on", null);
+            return new Warming(null, "power reads " + after + " after power on");
+        });
+        String problem = attempt.ok() ? attempt.value().problem() : "BMC: " + attempt.describeFailures(h.hostname());
+        if (problem == null) return new Warmed(h.hostname(), profile, attempt.value().result(), null);
         String reason = "pool warm: " + problem;
         boolean quarantined = store.update(tx -> {
             Host now = tx.host(h.hostname());
@@ -150,13 +176,24 @@ public final class PoolService {
         return new Warmed(h.hostname(), profile, quarantined ? "quarantined" : "failed", problem);
     }
 
+    /** A pause between two reads of the power; false when the run is interrupted. */
+    private static boolean pause() {
+        try {
+            Thread.sleep(100);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Takes a host out of use: nothing provisions it until {@link #release}; its boot token stops working. */
-    public static Host quarantine(StateStore store, String hostname, String reason) {
+    public Host quarantine(String hostname, String reason) {
         return store.update(tx -> {
             Host host = tx.host(hostname);
-            if (host == null) throw new BadInputException("unknown host " + hostname);
+            if (host == null) throw new NotFoundException("unknown host " + hostname);
             if (!host.state().canMoveTo(HostState.QUARANTINED)) {
-                throw new BadInputException(hostname + " is already " + host.state());
+                throw new ConflictException(hostname + " is already " + host.state());
             }
             Host q = withoutToken(host.moveTo(HostState.QUARANTINED, reason, tx.now()));
             tx.put(q, "quarantined", Map.of("reason", reason, "from", host.state().label()));
@@ -168,19 +205,19 @@ public final class PoolService {
      * Puts a quarantined (or active) host back in use, in the furthest state its data
      * supports: ready when it matched a profile, else inventoried, discovered or imported.
      */
-    public static Host release(StateStore store, String hostname, String reason) {
+    public Host release(String hostname, String reason) {
         return store.update(tx -> {
             Host host = tx.host(hostname);
-            if (host == null) throw new BadInputException("unknown host " + hostname);
+            if (host == null) throw new NotFoundException("unknown host " + hostname);
             if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
-                throw new BadInputException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
+                throw new ConflictException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
             }
             HostState target = host.profile() != null ? HostState.READY
                     : host.inventory() != null ? HostState.INVENTORIED
                     : host.bmc() != null && host.bmc().address() != null ? HostState.DISCOVERED
                     : HostState.IMPORTED;
             if (!host.state().canMoveTo(target)) {
-                throw new BadInputException(hostname + " is " + host.state() + " and cannot go to " + target);
+                throw new ConflictException(hostname + " is " + host.state() + " and cannot go to " + target);
             }
             Host r = withoutToken(host.moveTo(target, reason, tx.now()));
             tx.put(r, "released", Map.of("reason", reason, "to", target.label()));

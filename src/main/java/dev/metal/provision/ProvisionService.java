@@ -1,21 +1,31 @@
 package dev.metal.provision;
 
-import dev.metal.bmc.BmcConnector;
-import dev.metal.bmc.BmcSession;
+import dev.metal.bmc.Bmcs;
 import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.BootOverride;
 import dev.metal.bmc.PowerAction;
 import dev.metal.bmc.PowerState;
 import dev.metal.bmc.Protocol;
+import dev.metal.bmc.ProviderOptions;
+import dev.metal.boot.BootServer;
 import dev.metal.model.BadInputException;
+import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
-import dev.metal.model.Parallel;
 import dev.metal.model.HostState;
-import dev.metal.model.Log;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
-import dev.metal.state.StateStore;
+import dev.metal.model.SystemicException;
+import dev.metal.state.HostQuery;
+import dev.metal.state.Store;
 import dev.metal.state.Transaction;
+import dev.metal.util.Log;
+import dev.metal.util.Parallel;
+import dev.metal.workflow.Services;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,38 +42,92 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * The provisioning workflow. Hosts are claimed inside one state update (the store holds
- * an exclusive file lock there), so two runs on one state file never take the same host.
- * Then, per host and in parallel: boot PXE once, power cycle (or on), wait for the
+ * The provisioning workflow. Hosts are claimed inside one state update (each claim takes
+ * only hosts no other transaction holds), so two runs on one state never take the same
+ * host. Then, per host and in parallel: boot PXE once, power cycle (or on), wait for the
  * phone-home the boot server records, set boot to disk, active. A host that fails is
  * quarantined with the reason and the slot moves to another ready host of its profile,
- * a bounded number of times. Swapping the {@link BmcConnector} is all it takes to run
- * against Redfish, IPMI or the lab.
+ * a bounded number of times. The BMC providers of {@link Services} decide whether that is
+ * Redfish, IPMI or the lab.
  */
 public final class ProvisionService {
-    /** How to provision; {@code retries} is how many other hosts a slot may try after its first. */
-    public record Options(String os, String sshKeys, Duration timeout, int retries, int maxPerRack, int parallel,
+    /**
+     * How to provision; {@code retries} is how many other hosts a slot may try after its first.
+     * {@code sshKey}: a file of authorized keys for the installed system, or null.
+     */
+    public record Options(String os, Path sshKey, Duration timeout, int retries, int maxPerRack, int parallel,
                           Protocol protocol) {}
+
+    /** What to provision: the hosts named, or {@code count} hosts of {@code profile}; or what a run left (resume). */
+    public record Request(List<String> hosts, String profile, int count, boolean dryRun, boolean resume) {}
+
+    /** Where the in-process boot server listens and the folder it serves under /files/. */
+    public record Serving(InetSocketAddress listen, Path files) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final StateStore store;
-    private final BmcConnector connector;
+    private final Services services;
+    private final Store store;
     private final Options options;
+    private final Log log;
     private final long startNanos;
+    private Bmcs bmcs;
+    private String sshKeys;
 
     /** @param startNanos System.nanoTime() when the command started; the report's times count from it */
-    public ProvisionService(StateStore store, BmcConnector connector, Options options, long startNanos) {
+    public ProvisionService(Services services, Store store, Options options, Log log, long startNanos) {
+        this.services = services;
         this.store = store;
-        this.connector = connector;
         this.options = options;
+        this.log = log;
         this.startNanos = startNanos;
     }
 
-    /** The hosts a request would take and why; changes nothing. */
-    public List<Placement.Choice> plan(List<String> hostnames, String profile, int count) {
-        var state = store.load();
-        return choose(hostnames, profile, count, state::host, state.hosts().values());
+    /**
+     * Runs a request: a dry run shows the hosts it would take and why; otherwise the hosts are
+     * claimed and provisioned, served by an in-process boot server unless {@code serving} is
+     * null (a 'metal serve' elsewhere serves them).
+     */
+    public ProvisionReport run(Request request, Serving serving) {
+        validate(request);
+        sshKeys = readKeys();
+        if (request.dryRun()) {
+            return new ProvisionReport(List.of(), List.of(), true,
+                    choose(request.hosts(), request.profile(), request.count(), store::host, store.hosts(HostQuery.all())));
+        }
+        bmcs = services.bmcs(store, ProviderOptions.defaults(log, services.clock()), false, Duration.ZERO);
+        try (PhoneHomeWatch watch = new PhoneHomeWatch(store, log);
+             BootServer ignored = serving == null ? null : services.startBootServer(store, serving.files(),
+                     serving.listen(), null, 16, log, hostname -> watch.wake())) {
+            return request.resume() ? resume(watch)
+                    : provision(request.hosts(), request.profile(), request.count(), watch);
+        }
+    }
+
+    private void validate(Request r) {
+        List<String> problems = new ArrayList<>();
+        if (r.resume()) {
+            if (!r.hosts().isEmpty() || r.profile() != null || r.dryRun()) {
+                problems.add("--resume takes no hosts, --profile or --dry-run");
+            }
+        } else {
+            if (r.hosts().isEmpty() == (r.profile() == null)) problems.add("name hosts or give --profile P --count N (one of them)");
+            if (options.os() == null) problems.add("--os NAME is required");
+            if (r.count() < 1) problems.add("--count must be at least 1");
+        }
+        if (options.retries() < 0) problems.add("--retries must not be negative");
+        if (options.maxPerRack() < 0) problems.add("--max-per-rack must not be negative");
+        if (options.parallel() < 1) problems.add("--parallel must be at least 1");
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+    }
+
+    private String readKeys() {
+        if (options.sshKey() == null) return null;
+        try {
+            return Files.readString(options.sshKey(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new BadInputException("cannot read --ssh-key " + options.sshKey() + ": " + e.getMessage());
+        }
     }
 
     /** The named hosts (each must be ready and placed), else {@code count} hosts of {@code profile}. */
@@ -86,8 +150,8 @@ public final class ProvisionService {
         return chosen;
     }
 
-    private BadInputException notEnough(String profile, int count, int found) {
-        return new BadInputException("profile " + profile + ": only " + found + " ready host(s) fit, " + count
+    private ConflictException notEnough(String profile, int count, int found) {
+        return new ConflictException("profile " + profile + ": only " + found + " ready host(s) fit, " + count
                 + " asked for" + (options.maxPerRack() > 0 ? " (at most " + options.maxPerRack() + " per rack)" : "")
                 + "; see 'metal pool status'");
     }
@@ -100,12 +164,16 @@ public final class ProvisionService {
     }
 
     /** Claims hosts (named, or {@code count} of {@code profile}) and provisions them. */
-    public ProvisionReport provision(List<String> hostnames, String profile, int count, PhoneHomeHook hook) {
+    private ProvisionReport provision(List<String> hostnames, String profile, int count, PhoneHomeWatch watch) {
         String requestId = "p-" + HexFormat.of().formatHex(randomBytes());
-        try (RequestLock lock = RequestLock.tryAcquire(store.file(), requestId)) {
-            if (lock == null) throw new IllegalStateException("request " + requestId + " is already locked");
+        try (Store.RequestLock lock = store.lockRequest(requestId)) {
+            if (lock == null) throw new SystemicException("request " + requestId + " is already locked");
             List<Start> starts = store.update(tx -> {
-                List<Placement.Choice> chosen = choose(hostnames, profile, count, tx::host, tx.hosts());
+                List<Placement.Choice> chosen = choose(hostnames, profile, count, tx::host,
+                        hostnames.isEmpty() ? tx.hosts(HostQuery.all().ofProfile(profile).skippingLocked()) : List.of());
+                List<Host> claimed = new ArrayList<>();
+                for (Placement.Choice c : chosen) claimed.add(tx.host(c.hostname()));
+                Bmcs.requireCredentials(claimed);
                 List<Start> out = new ArrayList<>();
                 int slot = 1;
                 for (Placement.Choice c : chosen) {
@@ -114,23 +182,23 @@ public final class ProvisionService {
                 }
                 return out;
             });
-            return run(starts, List.of(requestId), hook);
+            return run(starts, List.of(requestId), watch);
         }
     }
 
     /** Continues every request whose process is gone: the hosts it left provisioning. */
-    public ProvisionReport resume(PhoneHomeHook hook) {
-        Map<String, RequestLock> locks = new HashMap<>();
+    private ProvisionReport resume(PhoneHomeWatch watch) {
+        Map<String, Store.RequestLock> locks = new HashMap<>();
         try {
             List<Start> starts = store.update(tx -> {
                 List<Start> out = new ArrayList<>();
                 int slot = 1;
-                for (Host h : tx.hosts()) {
+                for (Host h : tx.hosts(HostQuery.all().inStates(HostState.PROVISIONING))) {
                     Provisioning p = h.provisioning();
                     if (h.state() != HostState.PROVISIONING || p == null || p.requestId() == null) continue;
                     String id = p.requestId();
                     if (!locks.containsKey(id)) {
-                        RequestLock lock = RequestLock.tryAcquire(store.file(), id);
+                        Store.RequestLock lock = store.lockRequest(id);
                         if (lock == null) continue; // a live process runs it
                         locks.put(id, lock);
                     }
@@ -139,31 +207,23 @@ public final class ProvisionService {
                 }
                 return out;
             });
-            return run(starts, List.copyOf(locks.keySet()), hook);
+            return run(starts, List.copyOf(locks.keySet()), watch);
         } finally {
-            locks.values().forEach(RequestLock::close);
+            locks.values().forEach(Store.RequestLock::close);
         }
-    }
-
-    /** Lets an in-process boot server shorten the wait for a phone-home. */
-    public interface PhoneHomeHook {
-        void subscribe(Runnable onPhoneHome);
     }
 
     /** Where a slot starts: its first host, the request it belongs to, and what is already done. */
     private record Start(int slot, String hostname, String requestId, int attempt, Instant phonedHomeAt) {}
 
-    private ProvisionReport run(List<Start> starts, List<String> requests, PhoneHomeHook hook) {
+    private ProvisionReport run(List<Start> starts, List<String> requests, PhoneHomeWatch watch) {
         if (starts.isEmpty()) return new ProvisionReport(requests, List.of(), false, List.of());
-        try (PhoneHomeWatch watch = new PhoneHomeWatch(store)) {
-            if (hook != null) hook.subscribe(watch::wake);
-            try {
-                List<ProvisionReport.Slot> slots = Parallel.map(starts, options.parallel(), "metal-provision",
-                        s -> runSlot(s, watch));
-                return new ProvisionReport(requests, slots, false, List.of());
-            } catch (Parallel.Interrupted e) {
-                throw new IllegalStateException("interrupted; continue with 'metal provision --resume'");
-            }
+        try {
+            List<ProvisionReport.Slot> slots = Parallel.map(starts, options.parallel(), "metal-provision",
+                    s -> runSlot(s, watch));
+            return new ProvisionReport(requests, slots, false, List.of());
+        } catch (Parallel.Interrupted e) {
+            throw new SystemicException("interrupted; continue with 'metal provision --resume'");
         }
     }
 
@@ -184,7 +244,7 @@ public final class ProvisionService {
         int lastAttempt = start.attempt() + options.retries();
         Timing timing = new Timing(null, null, null);
         while (true) {
-            Host host = store.load().host(hostname);
+            Host host = store.host(hostname);
             String rack = host == null ? null : Placement.rackOf(host);
             try {
                 timing = provisionHost(host, start.requestId(), phonedHome, watch);
@@ -193,7 +253,7 @@ public final class ProvisionService {
                 return new ProvisionReport.Slot(start.slot(), hostname, "active", attempts,
                         timing.bootMs(), timing.powerMs(), timing.phoneHomeMs(), sinceStart());
             } catch (Failure f) {
-                Log.warn(hostname + ": " + f.getMessage() + "; quarantined");
+                log.warn(hostname + ": " + f.getMessage() + "; quarantined");
                 boolean quarantined = quarantine(hostname, start.requestId(), f.getMessage());
                 attempts.add(new ProvisionReport.Attempt(hostname, rack, quarantined ? "quarantined" : "left",
                         f.getMessage()));
@@ -205,7 +265,7 @@ public final class ProvisionService {
                 attempts.add(new ProvisionReport.Attempt(null, null, "no retry", "no ready host of " + profile + " left"));
                 break;
             }
-            Log.info("slot " + start.slot() + ": retrying on " + next);
+            log.info("slot " + start.slot() + ": retrying on " + next);
             hostname = next;
             attempt++;
             phonedHome = null;
@@ -222,18 +282,23 @@ public final class ProvisionService {
         Long powerMs = null;
         if (phonedHome == null) {
             var waiting = watch.watch(host.hostname(), requestId);
-            try (BmcSession bmc = connector.open(host, options.protocol())) {
+            Bmcs.Attempt<long[]> pxe = bmcs.control(host, options.protocol(), (bmc, contact) -> {
+                contact.sending();
                 bmc.setBootOverride(new BootOverride(BootDevice.PXE, false, true));
-                bootMs = sinceStart();
+                long boot = sinceStart();
                 PowerState power = bmc.powerState();
                 bmc.power(power == PowerState.ON ? PowerAction.CYCLE : PowerAction.ON);
-                powerMs = sinceStart();
-                Log.info(host.hostname() + ": PXE once, power " + (power == PowerState.ON ? "cycle" : "on")
-                        + " sent at " + powerMs + " ms");
-            } catch (RuntimeException e) {
+                long powered = sinceStart();
+                log.info(host.hostname() + ": PXE once, power " + (power == PowerState.ON ? "cycle" : "on")
+                        + " sent at " + powered + " ms");
+                return new long[] {boot, powered};
+            });
+            if (!pxe.ok()) {
                 waiting.cancel(false);
-                throw new Failure("BMC: " + e.getMessage());
+                throw new Failure("BMC: " + pxe.describeFailures(host.hostname()));
             }
+            bootMs = pxe.value()[0];
+            powerMs = pxe.value()[1];
             try {
                 phonedHome = waiting.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -247,17 +312,20 @@ public final class ProvisionService {
             }
         }
         Long phoneHomeMs = sinceStart();
-        try (BmcSession bmc = connector.open(host, options.protocol())) {
+        Bmcs.Attempt<Void> disk = bmcs.control(host, options.protocol(), (bmc, contact) -> {
+            contact.sending();
             bmc.setBootOverride(new BootOverride(BootDevice.DISK, true, true));
-        } catch (RuntimeException e) {
-            throw new Failure("installed, but setting boot to disk failed: BMC: " + e.getMessage());
+            return null;
+        });
+        if (!disk.ok()) {
+            throw new Failure("installed, but setting boot to disk failed: BMC: " + disk.describeFailures(host.hostname()));
         }
         return new Timing(bootMs, powerMs, phoneHomeMs);
     }
 
     private void claim(Transaction tx, Host h, String requestId, int attempt, int slot, String reason) {
         Provisioning p = new Provisioning(requestId, options.os(), Secret.randomToken(), tx.now(), null,
-                attempt, options.sshKeys());
+                attempt, sshKeys);
         Host claimed = h.moveTo(HostState.PROVISIONING, "provision " + requestId, tx.now()).withProvisioning(p);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("request", requestId);
@@ -272,13 +340,13 @@ public final class ProvisionService {
     private String claimReplacement(String requestId, String profile, int attempt, int slot, String failed) {
         return store.update(tx -> {
             Map<String, Integer> load = new HashMap<>();
-            for (Host h : tx.hosts()) {
+            for (Host h : tx.hosts(HostQuery.all().ofRequest(requestId))) {
                 Provisioning p = h.provisioning();
                 boolean ours = p != null && requestId.equals(p.requestId())
                         && (h.state() == HostState.PROVISIONING || h.state() == HostState.ACTIVE);
                 if (ours) load.merge(Placement.rackOf(h), 1, Integer::sum);
             }
-            List<Placement.Choice> c = Placement.choose(tx.hosts(), profile, 1, options.maxPerRack(), load);
+            List<Placement.Choice> c = Placement.choose(tx.hosts(HostQuery.all().ofProfile(profile).skippingLocked()), profile, 1, options.maxPerRack(), load);
             if (c.isEmpty()) return null;
             claim(tx, tx.host(c.get(0).hostname()), requestId, attempt, slot,
                     "retry after " + failed + "; " + c.get(0).reason());

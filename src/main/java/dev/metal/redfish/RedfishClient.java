@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metal.model.Bmc;
 import dev.metal.model.BmcAddress;
 import dev.metal.model.Host;
-import dev.metal.model.Log;
+import dev.metal.util.Log;
+import dev.metal.util.Secrets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ProtocolException;
@@ -47,27 +48,31 @@ import okhttp3.ResponseBody;
  * and a different one later is an error naming both fingerprints.
  */
 public final class RedfishClient implements AutoCloseable {
-    /** How to talk to a BMC. */
+    /** How to talk to a BMC, and where diagnostics go. */
     public record Options(Duration connectTimeout, Duration readTimeout, int retries, int maxConcurrent,
-                          boolean insecure) {
+                          boolean insecure, Log log) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(30), 2, 2, false);
+            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(30), 2, 2, false, Log.stderr());
         }
 
         public Options withReadTimeout(Duration timeout) {
-            return new Options(connectTimeout, timeout, retries, maxConcurrent, insecure);
+            return new Options(connectTimeout, timeout, retries, maxConcurrent, insecure, log);
         }
 
         public Options withMaxConcurrent(int max) {
-            return new Options(connectTimeout, readTimeout, retries, max, insecure);
+            return new Options(connectTimeout, readTimeout, retries, max, insecure, log);
         }
 
         public Options withInsecure(boolean value) {
-            return new Options(connectTimeout, readTimeout, retries, maxConcurrent, value);
+            return new Options(connectTimeout, readTimeout, retries, maxConcurrent, value, log);
         }
 
         public Options withRetries(int value) {
-            return new Options(connectTimeout, readTimeout, value, maxConcurrent, insecure);
+            return new Options(connectTimeout, readTimeout, value, maxConcurrent, insecure, log);
+        }
+
+        public Options withLog(Log value) {
+            return new Options(connectTimeout, readTimeout, retries, maxConcurrent, insecure, value);
         }
     }
 
@@ -160,7 +165,7 @@ public final class RedfishClient implements AutoCloseable {
     public static RedfishClient forHost(Host host, String pinned, Options options) {
         Bmc bmc = host.bmc();
         return new RedfishClient(host.hostname(), BmcAddress.baseUri(bmc.address()), bmc.user() == null ? "" : bmc.user(),
-                bmc.password() == null ? "" : bmc.password().resolve(), pinned, options);
+                bmc.password() == null ? "" : Secrets.resolve(bmc.password()), pinned, options);
     }
 
     public String host() {
@@ -224,7 +229,7 @@ public final class RedfishClient implements AutoCloseable {
                 throw new RedfishException(host + ": BMC refused the login (" + status + "): check bmc_user and bmc_password");
             }
             if (status == 404 || status == 405 || status == 501) {
-                Log.debug(host + ": no session service (" + status + "), using Basic auth");
+                options.log().debug(host + ": no session service (" + status + "), using Basic auth");
                 basic = Credentials.basic(user, password);
                 return;
             }
@@ -377,9 +382,9 @@ public final class RedfishClient implements AutoCloseable {
         }
         Request request = new Request.Builder().url(url(uri)).header("X-Auth-Token", t).delete().build();
         try (Response r = http.newBuilder().readTimeout(Duration.ofSeconds(5)).build().newCall(request).execute()) {
-            if (!r.isSuccessful() && r.code() != 404) Log.warn(host + ": deleting the BMC session gave HTTP " + r.code());
+            if (!r.isSuccessful() && r.code() != 404) options.log().warn(host + ": deleting the BMC session gave HTTP " + r.code());
         } catch (IOException e) {
-            Log.warn(host + ": could not delete the BMC session: " + e.getMessage());
+            options.log().warn(host + ": could not delete the BMC session: " + e.getMessage());
         } finally {
             closeConnections();
         }

@@ -2,7 +2,6 @@ package dev.metal.redfish;
 
 import dev.metal.model.Host;
 import dev.metal.model.Inventory;
-import dev.metal.model.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,13 +85,13 @@ public final class Scraper {
             Walk.Result walk = Walk.loginAndRun(client);
             Inventory inv = InventoryMapper.map(walk, clock.instant());
             Duration time = Duration.ofNanos(System.nanoTime() - start);
-            Log.info("scraped " + h.hostname() + " in " + time.toMillis() + " ms (" + client.requests() + " requests)");
+            options.log().info("scraped " + h.hostname() + " in " + time.toMillis() + " ms (" + client.requests() + " requests)");
             return new Outcome(h.hostname(), inv, null, client.fingerprint(), client.requests(), client.bytes(), time,
                     walk.depth());
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (!msg.startsWith(h.hostname() + ":")) msg = h.hostname() + ": " + msg;
-            Log.debug(msg);
+            options.log().debug(msg);
             return new Outcome(h.hostname(), null, msg, client == null ? null : client.fingerprint(),
                     client == null ? 0 : client.requests(), client == null ? 0 : client.bytes(),
                     Duration.ofNanos(System.nanoTime() - start), 0);

@@ -2,7 +2,6 @@ package dev.metal.render;
 
 import dev.metal.model.Host;
 import dev.metal.model.Site;
-import dev.metal.state.Transaction;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -31,16 +30,6 @@ public final class Allocator {
 
     /** New address maps for the hosts whose addresses change, and hosts that could not be placed. */
     public record Outcome(Map<String, Map<String, String>> changed, List<String> problems) {}
-
-    /** Allocates within a state change and stores the new addresses of each host that changed. */
-    public static Outcome apply(Transaction tx, Site site) {
-        Outcome a = allocate(site, tx.hosts());
-        for (Map.Entry<String, Map<String, String>> e : a.changed().entrySet()) {
-            Host h = tx.host(e.getKey());
-            tx.put(h.withAddresses(e.getValue()), "addresses-allocated", new LinkedHashMap<>(e.getValue()));
-        }
-        return a;
-    }
 
     public static Outcome allocate(Site site, Collection<Host> hosts) {
         Map<String, BitSet> used = new HashMap<>();

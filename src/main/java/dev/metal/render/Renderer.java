@@ -1,11 +1,13 @@
 package dev.metal.render;
 
 import dev.metal.model.BadInputException;
+import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
 import dev.metal.model.Macs;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Secret;
 import dev.metal.model.Site;
+import dev.metal.util.Secrets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -367,7 +369,7 @@ public final class Renderer {
         if (host.provisioning() == null || host.provisioning().token() == null) {
             throw new BadInputException(host.hostname() + " has no boot token yet");
         }
-        String token = host.provisioning().token().resolve();
+        String token = Secrets.resolve(host.provisioning().token());
         // The token goes into URLs and shell quotes; say what is wrong without showing it.
         if (!URL_SAFE.matcher(token).matches()) {
             throw new BadInputException(host.hostname() + ": its boot token has characters that are not URL-safe");
@@ -399,7 +401,7 @@ public final class Renderer {
     private static Map<String, String> allocated(Host host) {
         Map<String, String> a = host.addresses();
         if (!host.hasSiteAddresses() || !a.containsKey("mgmt.ipv4")) {
-            throw new IllegalStateException(host.hostname() + " has no addresses allocated in rack " + host.rack());
+            throw new ConflictException(host.hostname() + " has no addresses allocated in rack " + host.rack());
         }
         return a;
     }

@@ -2,8 +2,8 @@ package dev.metal.render;
 
 import dev.metal.model.BadInputException;
 import dev.metal.model.Host;
-import dev.metal.model.UserFiles;
 import dev.metal.model.Site;
+import dev.metal.util.UserFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

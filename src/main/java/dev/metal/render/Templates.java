@@ -8,6 +8,7 @@ import com.github.mustachejava.MustacheVisitor;
 import com.github.mustachejava.TemplateContext;
 import com.github.mustachejava.codes.ValueCode;
 import dev.metal.model.BadInputException;
+import dev.metal.model.SystemicException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -91,7 +92,7 @@ public final class Templates {
                 written.add(p);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write templates in " + dir + ": " + e.getMessage(), e);
+            throw new SystemicException("cannot write templates in " + dir + ": " + e.getMessage(), e);
         }
         return written;
     }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * file is stable and diffable. {@code site} is the site plan, null until 'metal site set';
  * {@code poolTargets} the number of ready hosts to keep per profile.
  */
-public record State(
+record State(
         int schemaVersion,
         Map<String, Host> hosts,
         Site site,

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.metal.model.Json;
 import dev.metal.model.Secret;
+import dev.metal.util.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * state, so that concurrent metal processes take turns; a crash at any moment leaves
  * either the old or the new file, never a torn one.
  */
-public final class StateStore {
+final class StateStore {
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(
             PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     /** File locks are per process; threads of one process take turns on this first. */
@@ -49,11 +49,11 @@ public final class StateStore {
     private final Clock clock;
 
     /** @param command what to record in the journal as the cause of changes (no secrets) */
-    public StateStore(Path file, String command) {
+    StateStore(Path file, String command) {
         this(file, command, Clock.systemUTC());
     }
 
-    public StateStore(Path file, String command, Clock clock) {
+    StateStore(Path file, String command, Clock clock) {
         this.file = file.toAbsolutePath().normalize();
         this.lockFile = sibling(this.file, ".lock");
         this.journalFile = sibling(this.file, ".journal");
@@ -65,16 +65,16 @@ public final class StateStore {
         return file.resolveSibling(file.getFileName() + suffix);
     }
 
-    public Path file() {
+    Path file() {
         return file;
     }
 
-    public Path journalFile() {
+    Path journalFile() {
         return journalFile;
     }
 
     /** Reads the current state without locking: the file is only ever replaced whole. */
-    public State load() {
+    State load() {
         try {
             byte[] bytes = Files.readAllBytes(file);
             return parse(bytes);
@@ -102,17 +102,11 @@ public final class StateStore {
         }
     }
 
-    /** What an update function does inside the lock. */
-    @FunctionalInterface
-    public interface Change<T> {
-        T apply(Transaction tx);
-    }
-
     /**
      * Runs {@code change} under the exclusive lock on the freshest state and writes the
      * result if anything changed. If {@code change} throws, nothing is written.
      */
-    public <T> T update(Change<T> change) {
+    <T> T update(Store.Change<T> change) {
         ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         threadLock.lock();
         try {
@@ -120,7 +114,7 @@ public final class StateStore {
             try (FileChannel lockChannel = openOwnerOnly(lockFile,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockChannel.lock()) {
-                Transaction tx = new Transaction(load(), command, clock.instant());
+                JsonTransaction tx = new JsonTransaction(load(), command, clock.instant());
                 T result = change.apply(tx);
                 if (tx.changed()) {
                     write(tx.snapshot());
@@ -176,7 +170,7 @@ public final class StateStore {
     }
 
     /** The journal, oldest first; a torn last line (crash while appending) is skipped. */
-    public List<JournalEntry> journal() {
+    List<JournalEntry> journal() {
         List<JournalEntry> entries = new ArrayList<>();
         if (!Files.exists(journalFile)) return entries;
         ObjectMapper m = mapper();

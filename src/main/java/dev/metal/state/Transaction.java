@@ -1,91 +1,50 @@
 package dev.metal.state;
 
 import dev.metal.model.Host;
+import dev.metal.model.Site;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
- * The change being made inside {@link StateStore#update}: a working copy of the hosts
- * and the journal lines that describe the change. Nothing reaches the file unless the
- * update returns normally.
+ * One change to the state, inside {@link Store#update}. It reads and locks only the rows
+ * it asks for; nothing reaches the store unless the update returns normally. Every put
+ * journals its event in the same transaction.
  */
-public final class Transaction {
-    private final String command;
-    private final Instant now;
-    private State base;
-    private final TreeMap<String, Host> hosts;
-    private final List<JournalEntry> journal = new ArrayList<>();
-    private boolean changed;
-
-    Transaction(State base, String command, Instant now) {
-        this.base = base;
-        this.command = command;
-        this.now = now;
-        this.hosts = new TreeMap<>(base.hosts());
-    }
-
+public interface Transaction {
     /** The time of this change, one value for all of it. */
-    public Instant now() {
-        return now;
-    }
+    Instant now();
 
-    public Host host(String hostname) {
-        return hosts.get(hostname);
-    }
+    /** One host, whole, locked until the end of the transaction; null when there is none. */
+    Host host(String hostname);
 
-    public Collection<Host> hosts() {
-        return Collections.unmodifiableCollection(hosts.values());
-    }
+    /**
+     * The hosts the query selects, locked until the end of the transaction. With
+     * {@link HostQuery#skipLocked()} hosts that another transaction holds are left out
+     * instead of waited for (claims). A host read without inventories keeps its stored
+     * inventories when it is put back unchanged in that respect.
+     */
+    List<Host> hosts(HostQuery query);
 
     /** Adds or replaces a host and journals {@code event} for it. */
-    public void put(Host host, String event, Map<String, Object> detail) {
-        Host old = hosts.put(host.hostname(), host);
-        if (!host.equals(old)) changed = true;
-        journal(host.hostname(), event, detail);
-    }
+    void put(Host host, String event, Map<String, Object> detail);
 
-    public void put(Host host, String event) {
+    default void put(Host host, String event) {
         put(host, event, Map.of());
     }
 
-    public void remove(String hostname, String event) {
-        if (hosts.remove(hostname) != null) {
-            changed = true;
-            journal(hostname, event, Map.of());
-        }
-    }
+    /** Removes a host (its journal stays) and journals {@code event}. */
+    void remove(String hostname, String event);
 
-    /** Changes what the state holds beside hosts (site plan, pools, ...). */
-    public void updateState(UnaryOperator<State> change, String event, Map<String, Object> detail) {
-        State current = snapshot();
-        State next = change.apply(current);
-        if (!next.equals(current)) changed = true;
-        base = next;
-        hosts.clear();
-        hosts.putAll(next.hosts());
-        journal(null, event, detail);
-    }
+    Site site();
 
-    public void journal(String hostname, String event, Map<String, Object> detail) {
-        journal.add(new JournalEntry(now, command, hostname, event, detail == null ? Map.of() : detail));
-    }
+    void putSite(Site site, String event, Map<String, Object> detail);
 
-    /** The state as it stands inside this transaction. */
-    public State snapshot() {
-        return base.withHosts(hosts);
-    }
+    Map<String, Integer> poolTargets();
 
-    boolean changed() {
-        return changed;
-    }
+    /** Sets the ready hosts to keep for a profile; 0 removes the target. */
+    void putPoolTarget(String profile, int target, String event, Map<String, Object> detail);
 
-    List<JournalEntry> journalEntries() {
-        return journal;
-    }
+    /** Journals an event that changes no row (a power action, a refused request). */
+    void journal(String hostname, String event, Map<String, Object> detail);
 }

@@ -8,7 +8,7 @@ import dev.metal.cli.CliRun;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
 import dev.metal.lab.SelfSigned;
-import dev.metal.model.Json;
+import dev.metal.util.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Json;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.provision.Fleet;
 import dev.metal.provision.TestBootContent;
 import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
+import dev.metal.util.Log;
+import dev.metal.workflow.StoreBootBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,7 +60,7 @@ class BootServerTest {
                     new Provisioning("p-test", "debian-12", Secret.of(token), tx.now(), null, 1, null)), "claimed");
             return null;
         });
-        server = new BootServer(fleet.store, new TestBootContent(), fleet.files, null, 4)
+        server = new BootServer(new StoreBootBackend(fleet.store), new TestBootContent(), fleet.files, null, 4, Log.stderr())
                 .start(new InetSocketAddress("127.0.0.1", 0));
         base = server.baseUrl();
     }
@@ -77,7 +80,7 @@ class BootServerTest {
     }
 
     List<JournalEntry> refusals() {
-        return fleet.store.journal().stream().filter(e -> e.event().equals("boot-refused")).toList();
+        return fleet.store.journal(JournalQuery.all()).stream().filter(e -> e.event().equals("boot-refused")).toList();
     }
 
     @Test
@@ -131,7 +134,7 @@ class BootServerTest {
         assertEquals(List.of("wrong token", "missing token", "missing token", "no provisioning in progress",
                 "unknown host"), refused.stream().map(e -> e.detail().get("reason")).toList());
         assertEquals("web-01", refused.get(0).host());
-        String journal = Files.readString(fleet.store.journalFile());
+        String journal = Files.readString(fleet.state.resolveSibling(fleet.state.getFileName() + ".journal"));
         assertFalse(journal.contains(token), "the journal must not hold a token");
     }
 
@@ -144,7 +147,7 @@ class BootServerTest {
         assertEquals(200, post("/phone-home/web-01?token=" + token).statusCode());
         Instant at = fleet.get("web-01").provisioning().phonedHomeAt();
         assertNotNull(at);
-        assertTrue(fleet.store.journal().stream().anyMatch(e -> e.event().equals("phoned-home") && "web-01".equals(e.host())));
+        assertTrue(fleet.store.journal(JournalQuery.all()).stream().anyMatch(e -> e.event().equals("phoned-home") && "web-01".equals(e.host())));
 
         // The provisioning ends as the workflow ends it: active, token gone.
         fleet.store.update(tx -> {

@@ -23,7 +23,7 @@ class ServeCommandTest {
     void servesUntilStopped() throws Exception {
         Fleet fleet = new Fleet(dir).host("web-01", "r1", 1, "web", 1);
         AtomicReference<CliRun> run = new AtomicReference<>();
-        Thread t = new Thread(() -> run.set(CliRun.metal(fleet.state, "serve", "--listen", "127.0.0.1:" + fleet.port,
+        Thread t = new Thread(() -> run.set(fleet.metal("serve", "--listen", "127.0.0.1:" + fleet.port,
                 "--files", fleet.files.toString(), "--for", "3s")));
         t.start();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -50,7 +50,7 @@ class ServeCommandTest {
         Fleet fleet = new Fleet(dir);
         try (java.net.ServerSocket busy = new java.net.ServerSocket(fleet.port, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
-            CliRun r = CliRun.metal(fleet.state, "serve", "--listen", "127.0.0.1:" + fleet.port, "--for", "1s");
+            CliRun r = fleet.metal("serve", "--listen", "127.0.0.1:" + fleet.port, "--for", "1s");
             assertEquals(1, r.exitCode, r.toString());
             assertTrue(r.err.startsWith("metal: cannot listen on 127.0.0.1:" + fleet.port), r.err);
             assertEquals(1, r.err.strip().lines().count(), r.err);

@@ -1,5 +1,6 @@
 package dev.metal.cli;
 
+import dev.metal.workflow.Services;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -27,12 +28,21 @@ public final class CliRun {
     }
 
     public static CliRun metal(Map<String, String> env, String... args) {
+        return metal(Services.standard(), env, args);
+    }
+
+    /** Runs metal over these parts (the lab's BMCs, test boot content) with {@code --state state}. */
+    public static CliRun metal(Services services, Path state, String... args) {
+        return metal(services, Map.of("METAL_STATE", state.toString()), args);
+    }
+
+    public static CliRun metal(Services services, Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Map<String, String> environment = new HashMap<>(env);
         Context context = new Context(new PrintWriter(out, true), new PrintWriter(err, true), environment,
                 Path.of(System.getProperty("java.io.tmpdir")));
-        int code = Cli.run(context, args);
+        int code = Cli.run(context, services, args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

@@ -11,12 +11,14 @@ import dev.metal.model.Bmc;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Inventory;
-import dev.metal.model.Json;
 import dev.metal.model.Secret;
 import dev.metal.profile.Inventories;
-import dev.metal.state.StateStore;
+import dev.metal.state.JournalQuery;
+import dev.metal.state.Stores;
+import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +41,7 @@ class MatchCommandTest {
     /** A host as scraping leaves it: inventoried, or moved on to {@code target}. */
     private void host(String name, Inventory inv, HostState... path) {
         int u = nextU++;
-        new StateStore(state, "test").update(tx -> {
+        Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
             Host h = Host.imported(name, "r1", u, new Bmc(String.format("0c:c4:7a:00:00:%02x", u), "10.0.0." + u,
                     "root", Secret.of("calvin"), 623, null), "b8:59:9f:10:00:01", null, List.of(), tx.now());
             h = h.moveTo(HostState.DISCOVERED, null, tx.now()).withInventory(inv)
@@ -51,7 +53,7 @@ class MatchCommandTest {
     }
 
     private Host load(String name) {
-        return new StateStore(state, "test").load().host(name);
+        return Stores.open(state.toString(), "test", Clock.systemUTC()).host(name);
     }
 
     @Test
@@ -90,7 +92,7 @@ class MatchCommandTest {
         assertTrue(showOk.out.contains("disk DiskBay0 /dev/disk/by-id/nvme-"), showOk.out);
         assertTrue(showOk.out.contains(" boot\n"), showOk.out);
 
-        long matched = new StateStore(state, "test").journal().stream()
+        long matched = Stores.open(state.toString(), "test", Clock.systemUTC()).journal(JournalQuery.all()).stream()
                 .filter(e -> e.event().equals("matched") && e.command().equals("match")).count();
         assertEquals(2, matched);
     }
@@ -100,13 +102,13 @@ class MatchCommandTest {
         host("dell", Inventories.driveMissing(Inventories.dellR6525(1), "0"));
         assertEquals(ExitCodes.FAILURE, CliRun.metal(state, "match", "dell", "--profiles", SAMPLES).exitCode);
         assertEquals(HostState.FAILED, load("dell").state());
-        int journal = new StateStore(state, "test").journal().size();
+        int journal = Stores.open(state.toString(), "test", Clock.systemUTC()).journal(JournalQuery.all()).size();
         CliRun again = CliRun.metal(state, "match", "dell", "--profiles", SAMPLES);
         assertEquals(ExitCodes.FAILURE, again.exitCode);
         assertTrue(again.out.contains("still no profile matches"), again.out);
-        assertEquals(journal, new StateStore(state, "test").journal().size(), "an unchanged failure is not journaled");
+        assertEquals(journal, Stores.open(state.toString(), "test", Clock.systemUTC()).journal(JournalQuery.all()).size(), "an unchanged failure is not journaled");
 
-        new StateStore(state, "test").update(tx -> {
+        Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
             tx.put(tx.host("dell").withInventory(Inventories.dellR6525(1)), "scraped");
             return null;
         });

@@ -10,10 +10,11 @@ import dev.metal.ipmi.IpmiSim;
 import dev.metal.lab.IpmiSimProcess;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Json;
-import dev.metal.state.StateStore;
+import dev.metal.state.Stores;
+import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -149,7 +150,7 @@ class PowerCommandTest {
 
     @Test
     void activeHostsAreRefusedUnlessForced() throws Exception {
-        new StateStore(state, "test").update(tx -> {
+        Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
             Host h = tx.host("h1");
             for (HostState s : List.of(HostState.DISCOVERED, HostState.INVENTORIED, HostState.READY,
                     HostState.PROVISIONING, HostState.ACTIVE)) {

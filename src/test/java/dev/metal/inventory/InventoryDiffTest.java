@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
+import dev.metal.state.Stores;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +56,7 @@ class InventoryDiffTest {
             Path state = dir.resolve("state.json");
             CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString());
             // Put the host in the active state the way provisioning would leave it.
-            new dev.metal.state.StateStore(state, "test").update(tx -> {
+            Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
                 var h = tx.host("h1");
                 for (var s : new dev.metal.model.HostState[] {dev.metal.model.HostState.DISCOVERED,
                     dev.metal.model.HostState.INVENTORIED, dev.metal.model.HostState.READY,

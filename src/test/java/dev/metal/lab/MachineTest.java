@@ -9,12 +9,14 @@ import dev.metal.bmc.BootDevice;
 import dev.metal.boot.BootContent;
 import dev.metal.boot.BootServer;
 import dev.metal.model.Host;
-import dev.metal.model.Site;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
+import dev.metal.model.Site;
 import dev.metal.provision.Fleet;
 import dev.metal.provision.TestBootContent;
+import dev.metal.util.Log;
+import dev.metal.workflow.StoreBootBackend;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ class MachineTest {
     Path dir;
 
     private BootServer serve(Fleet fleet, BootContent content) {
-        return new BootServer(fleet.store, content, fleet.files, null, 4)
+        return new BootServer(new StoreBootBackend(fleet.store), content, fleet.files, null, 4, Log.stderr())
                 .start(new InetSocketAddress("127.0.0.1", fleet.port));
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
-import dev.metal.model.Json;
+import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

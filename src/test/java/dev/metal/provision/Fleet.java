@@ -1,9 +1,6 @@
 package dev.metal.provision;
 
-import dev.metal.bmc.BmcConnector;
-import dev.metal.bmc.ProtocolConnector;
-import dev.metal.boot.BootContent;
-import dev.metal.cli.Wiring;
+import dev.metal.cli.CliRun;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.Bmc;
@@ -11,20 +8,21 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Secret;
-import dev.metal.state.StateStore;
+import dev.metal.state.Store;
+import dev.metal.state.Stores;
+import dev.metal.workflow.Services;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A small lab for the workflow's tests: a state file with ready hosts, a files folder with
@@ -38,7 +36,7 @@ public final class Fleet {
     public final int port;
     public final URI server;
     public final DirectBmcs bmcs = new DirectBmcs();
-    public final StateStore store;
+    public final Store store;
     public Duration installTime = Duration.ofMillis(200);
 
     public Fleet(Path dir) throws IOException {
@@ -51,7 +49,7 @@ public final class Fleet {
         this.files = dir.resolve("files");
         this.port = port;
         this.server = URI.create("http://127.0.0.1:" + port);
-        this.store = new StateStore(state, "test");
+        this.store = Stores.open(state.toString(), "test", Clock.systemUTC());
         Files.createDirectories(files.resolve("debian"));
         Files.write(files.resolve("debian/linux"), bytes(300_000));
         Files.write(files.resolve("debian/initrd.gz"), bytes(100_000));
@@ -97,29 +95,22 @@ public final class Fleet {
         return host(name, rack, u, profile, macIndex, EnumSet.noneOf(Machine.Fault.class));
     }
 
-    private Function<StateStore, ProtocolConnector> savedConnector;
-    private Supplier<BootContent> savedContent;
-
-    /** Makes the commands reach this fleet's BMCs and serve test boot content, until {@link #unwire}. */
-    public Fleet wire() {
-        savedConnector = Wiring.connector;
-        savedContent = Wiring.bootContent;
-        Wiring.connector = store -> connector();
-        Wiring.bootContent = TestBootContent::new;
-        return this;
+    /** The parts the commands run with: this fleet's BMCs, test boot content. */
+    public Services services() {
+        return services(bmcs);
     }
 
-    public void unwire() {
-        Wiring.connector = savedConnector;
-        Wiring.bootContent = savedContent;
+    static Services services(DirectBmcs bmcs) {
+        return Services.standard().withBmcProviders(options -> List.of(bmcs)).withBootContent(TestBootContent::new);
     }
 
-    public ProtocolConnector connector() {
-        return new ProtocolConnector(bmcs, (BmcConnector) null);
+    /** Runs metal on this fleet's state, reaching this fleet's BMCs. */
+    public CliRun metal(String... args) {
+        return CliRun.metal(services(), state, args);
     }
 
     public Host get(String name) {
-        return store.load().host(name);
+        return store.host(name);
     }
 
     /** The arguments every provision of this fleet needs: the state, the port and the files. */

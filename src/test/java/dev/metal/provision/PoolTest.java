@@ -9,8 +9,9 @@ import dev.metal.cli.CliRun;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.HostState;
-import dev.metal.model.Json;
 import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,40 +30,35 @@ class PoolTest {
     Fleet fleet;
 
     @BeforeEach
-    void wire() throws Exception {
-        fleet = new Fleet(dir).wire();
-    }
-
-    @AfterEach
-    void unwire() {
-        fleet.unwire();
+    void fleet() throws Exception {
+        fleet = new Fleet(dir);
     }
 
     @Test
     void quarantineAndReleaseMoveTheHostAndAreJournaled() {
         fleet.host("web-01", "r1", 1, "web", 1);
-        CliRun missingReason = CliRun.metal(fleet.state, "host", "quarantine", "web-01");
+        CliRun missingReason = fleet.metal("host", "quarantine", "web-01");
         assertEquals(2, missingReason.exitCode, missingReason.toString());
 
-        CliRun q = CliRun.metal(fleet.state, "host", "quarantine", "web-01", "--reason", "fan noise");
+        CliRun q = fleet.metal("host", "quarantine", "web-01", "--reason", "fan noise");
         assertEquals(0, q.exitCode, q.toString());
         assertEquals(HostState.QUARANTINED, fleet.get("web-01").state());
         assertEquals("fan noise", fleet.get("web-01").stateReason());
-        assertEquals(2, CliRun.metal(fleet.state, "host", "quarantine", "web-01", "--reason", "again").exitCode);
+        assertEquals(2, fleet.metal("host", "quarantine", "web-01", "--reason", "again").exitCode);
 
         // A quarantined host is never chosen.
-        CliRun plan = CliRun.metal(fleet.state, "provision", "--profile", "web", "--os", "debian-12", "--dry-run");
+        CliRun plan = fleet.metal("provision", "--profile", "web", "--os", "debian-12", "--dry-run");
         assertEquals(2, plan.exitCode, plan.toString());
 
-        CliRun r = CliRun.metal(fleet.state, "host", "release", "web-01", "--reason", "fan replaced");
+        CliRun r = fleet.metal("host", "release", "web-01", "--reason", "fan replaced");
         assertEquals(0, r.exitCode, r.toString());
         assertTrue(r.out.contains("now ready"), r.out);
         assertEquals(HostState.READY, fleet.get("web-01").state());
-        assertEquals(2, CliRun.metal(fleet.state, "host", "release", "web-01", "--reason", "x").exitCode);
-        List<String> events = fleet.store.journal().stream().filter(e -> "web-01".equals(e.host()))
+        assertEquals(2, fleet.metal("host", "release", "web-01", "--reason", "x").exitCode);
+        List<String> events = fleet.store.journal(JournalQuery.all()).stream().filter(e -> "web-01".equals(e.host()))
                 .map(JournalEntry::event).toList();
         assertTrue(events.containsAll(List.of("quarantined", "released")), events.toString());
-        assertEquals(2, CliRun.metal(fleet.state, "host", "quarantine", "nobody", "--reason", "x").exitCode);
+        assertEquals(2, fleet.metal("host", "quarantine", "nobody", "--reason", "x").exitCode);
     }
 
     @Test
@@ -77,8 +72,8 @@ class PoolTest {
                     "match-failed");
             return null;
         });
-        assertEquals(0, CliRun.metal(fleet.state, "pool", "target", "web", "3").exitCode);
-        CliRun status = CliRun.metal(fleet.state, "--json", "pool", "status");
+        assertEquals(0, fleet.metal("pool", "target", "web", "3").exitCode);
+        CliRun status = fleet.metal("--json", "pool", "status");
         assertEquals(0, status.exitCode, status.toString());
         JsonNode web = find(Json.mapper().readTree(status.out), "web");
         assertEquals(3, web.get("ready").asInt());
@@ -86,7 +81,7 @@ class PoolTest {
         assertEquals(0, web.get("missing").asInt());
         assertEquals(1, Json.mapper().readTree(status.out).size(), "only web, the failed host is in no pool: " + status.out);
 
-        CliRun warm = CliRun.metal(fleet.state, "pool", "warm");
+        CliRun warm = fleet.metal("pool", "warm");
         assertEquals(3, warm.exitCode, warm.toString());
         assertTrue(warm.out.contains("web-01  web      powered on"), warm.out);
         assertTrue(warm.out.contains("web-03  web      quarantined  BMC: web-03: BMC"), warm.out);
@@ -94,7 +89,7 @@ class PoolTest {
         assertEquals(PowerState.OFF, fleet.bmcs.machine("db-01").powerState(), "no target, not warmed");
         assertEquals(HostState.QUARANTINED, fleet.get("web-03").state());
 
-        CliRun after = CliRun.metal(fleet.state, "pool", "status");
+        CliRun after = fleet.metal("pool", "status");
         assertTrue(after.out.contains("web      2      3       1        0             0       1"), after.out);
     }
 
@@ -112,14 +107,14 @@ class PoolTest {
         // Retries are not demand.
         journal.add(new JournalEntry(t0.plusSeconds(60), "provision", "x", "provision-claimed",
                 Map.of("profile", "web", "attempt", 2)));
-        var f = PoolService.forecast(fleet.store.load(), journal, 0.5, Duration.ofDays(1),
+        var f = PoolService.forecast(fleet.store, journal, 0.5, Duration.ofDays(1),
                 t0.plus(Duration.ofDays(3)).plusSeconds(3600));
         assertEquals(1, f.size());
         assertEquals(List.of(4, 0, 2, 6), f.get(0).history());
         // s: 4, 2, 2, 4
         assertEquals(4.0, f.get(0).forecast());
         assertEquals(4, f.get(0).needed());
-        var slow = PoolService.forecast(fleet.store.load(), journal, 0.2, Duration.ofDays(1),
+        var slow = PoolService.forecast(fleet.store, journal, 0.2, Duration.ofDays(1),
                 t0.plus(Duration.ofDays(3)));
         // s: 4, 3.2, 2.96, 3.568
         assertEquals(3.57, slow.get(0).forecast());
@@ -129,15 +124,15 @@ class PoolTest {
     @Test
     void forecastCommandReadsTheJournalOfRealProvisions() throws Exception {
         fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r2", 1, "web", 2);
-        CliRun p = CliRun.metal(fleet.state, fleet.args("provision", "--profile", "web", "--count", "2",
+        CliRun p = fleet.metal(fleet.args("provision", "--profile", "web", "--count", "2",
                 "--os", "debian-12", "--timeout", "20s"));
         assertEquals(0, p.exitCode, p.toString());
-        CliRun f = CliRun.metal(fleet.state, "--json", "pool", "forecast", "--alpha", "0.3", "--period", "1h");
+        CliRun f = fleet.metal("--json", "pool", "forecast", "--alpha", "0.3", "--period", "1h");
         assertEquals(0, f.exitCode, f.toString());
         JsonNode web = find(Json.mapper().readTree(f.out), "web");
         assertEquals(2.0, web.get("forecast").asDouble());
         assertEquals(2, web.get("needed").asInt());
-        assertEquals(2, CliRun.metal(fleet.state, "pool", "forecast", "--alpha", "1.5").exitCode);
+        assertEquals(2, fleet.metal("pool", "forecast", "--alpha", "1.5").exitCode);
     }
 
     private static JsonNode find(JsonNode array, String profile) {

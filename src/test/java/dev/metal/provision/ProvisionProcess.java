@@ -1,21 +1,21 @@
 package dev.metal.provision;
 
-import dev.metal.bmc.BmcConnector;
-import dev.metal.bmc.ProtocolConnector;
 import dev.metal.cli.Cli;
 import dev.metal.cli.Context;
-import dev.metal.cli.Wiring;
 import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.Host;
-import dev.metal.state.StateStore;
+import dev.metal.state.HostQuery;
+import dev.metal.state.Store;
+import dev.metal.state.Stores;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,13 +32,13 @@ public final class ProvisionProcess {
         Set<Machine.Fault> faults = args[2].equals("no-phone-home")
                 ? EnumSet.of(Machine.Fault.NO_PHONE_HOME) : EnumSet.noneOf(Machine.Fault.class);
         DirectBmcs bmcs = new DirectBmcs();
-        for (Host h : new StateStore(state, "test").load().hosts().values()) {
-            bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
+        try (Store store = Stores.open(state.toString(), "test", Clock.systemUTC())) {
+            for (Host h : store.hosts(HostQuery.all())) {
+                bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
+            }
         }
-        Wiring.connector = store -> new ProtocolConnector(bmcs, (BmcConnector) null);
-        Wiring.bootContent = TestBootContent::new;
         String[] metal = Arrays.copyOfRange(args, 3, args.length);
-        System.exit(Cli.run(Context.system(), metal));
+        System.exit(Cli.run(Context.system(), Fleet.services(bmcs), metal));
     }
 
     /** Starts one with the test JVM's class path. */

@@ -7,14 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Json;
+import dev.metal.state.HostQuery;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +27,8 @@ class ProvisionProcessTest {
     Fleet fleet;
 
     @BeforeEach
-    void wire() throws Exception {
-        fleet = new Fleet(dir).wire();
-    }
-
-    @AfterEach
-    void unwire() {
-        fleet.unwire();
+    void fleet() throws Exception {
+        fleet = new Fleet(dir);
     }
 
     private Process run(int port, String fault, String name, String... metalArgs) throws Exception {
@@ -76,28 +72,28 @@ class ProvisionProcessTest {
                 "--profile", "web", "--count", "2", "--os", "debian-12", "--timeout", "5m");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (fleet.store.journal().stream().noneMatch(e -> e.event().equals("provision-claimed"))) {
+            while (fleet.store.journal(JournalQuery.all()).stream().noneMatch(e -> e.event().equals("provision-claimed"))) {
                 assertTrue(System.nanoTime() < deadline, "the provision process never claimed hosts: "
                         + Files.readString(dir.resolve("p.out.err")));
                 Thread.sleep(100);
             }
             // While it lives, --resume does not touch its hosts.
-            CliRun early = CliRun.metal(fleet.state, fleet.args("provision", "--resume", "--timeout", "20s"));
+            CliRun early = fleet.metal(fleet.args("provision", "--resume", "--timeout", "20s"));
             assertEquals(0, early.exitCode, early.toString());
             assertTrue(early.out.contains("nothing to provision"), early.out);
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        List<String> left = fleet.store.load().hosts().values().stream()
+        List<String> left = fleet.store.hosts(HostQuery.all()).stream()
                 .filter(h -> h.state() == HostState.PROVISIONING).map(Host::hostname).toList();
         assertEquals(List.of("web-01", "web-02"), left);
 
-        CliRun resumed = CliRun.metal(fleet.state, fleet.args("provision", "--resume", "--timeout", "20s"));
+        CliRun resumed = fleet.metal(fleet.args("provision", "--resume", "--timeout", "20s"));
         assertEquals(0, resumed.exitCode, resumed.toString());
         assertTrue(resumed.out.contains("2 active, 0 failed"), resumed.out);
         assertEquals(HostState.ACTIVE, fleet.get("web-01").state());
         assertEquals(HostState.ACTIVE, fleet.get("web-02").state());
         assertEquals(HostState.READY, fleet.get("web-03").state());
-        assertEquals(2, fleet.store.journal().stream().filter(e -> e.event().equals("provision-resumed")).count());
+        assertEquals(2, fleet.store.journal(JournalQuery.all()).stream().filter(e -> e.event().equals("provision-resumed")).count());
     }
 }

@@ -12,8 +12,12 @@ import dev.metal.lab.DirectBmcs;
 import dev.metal.lab.Machine;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Json;
+import dev.metal.state.HostQuery;
 import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
+import dev.metal.util.Json;
+import dev.metal.util.Log;
+import dev.metal.workflow.StoreBootBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +25,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,17 +36,12 @@ class ProvisionTest {
     Fleet fleet;
 
     @BeforeEach
-    void wire() throws Exception {
-        fleet = new Fleet(dir).wire();
-    }
-
-    @AfterEach
-    void unwire() {
-        fleet.unwire();
+    void fleet() throws Exception {
+        fleet = new Fleet(dir);
     }
 
     private CliRun metal(String... args) {
-        return CliRun.metal(fleet.state, fleet.args(args));
+        return fleet.metal(fleet.args(args));
     }
 
     @Test
@@ -98,7 +96,7 @@ class ProvisionTest {
         assertTrue(r.out.contains("web-06  r2"), r.out);
         assertTrue(r.out.contains("web-02  r1"), r.out);
         assertTrue(r.out.contains("would provision 4 host(s)"), r.out);
-        assertTrue(fleet.store.load().hosts().values().stream().allMatch(h -> h.state() == HostState.READY));
+        assertTrue(fleet.store.hosts(HostQuery.all()).stream().allMatch(h -> h.state() == HostState.READY));
         assertTrue(fleet.bmcs.arrivals().isEmpty());
 
         CliRun tooMany = metal("provision", "--profile", "web", "--count", "5", "--os", "debian-12", "--dry-run",
@@ -135,7 +133,7 @@ class ProvisionTest {
             assertEquals(HostState.QUARANTINED, fleet.get(q).state());
             assertNull(fleet.get(q).provisioning().token());
         }
-        List<JournalEntry> failed = fleet.store.journal().stream().filter(e -> e.event().equals("provision-failed")).toList();
+        List<JournalEntry> failed = fleet.store.journal(JournalQuery.all()).stream().filter(e -> e.event().equals("provision-failed")).toList();
         assertEquals(3, failed.size());
     }
 
@@ -164,11 +162,11 @@ class ProvisionTest {
     void twoConcurrentProvisionsNeverShareAHost() throws Exception {
         for (int i = 1; i <= 8; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 3), i, "web", i);
         // One boot server outlives both runs (an in-process one would stop with the run that started it).
-        dev.metal.boot.BootServer shared = new dev.metal.boot.BootServer(fleet.store, new TestBootContent(), fleet.files,
-                null, 8).start(new java.net.InetSocketAddress("127.0.0.1", fleet.server.getPort()));
+        dev.metal.boot.BootServer shared = new dev.metal.boot.BootServer(new StoreBootBackend(fleet.store), new TestBootContent(),
+                fleet.files, null, 8, Log.stderr()).start(new java.net.InetSocketAddress("127.0.0.1", fleet.server.getPort()));
         List<CliRun> runs = new ArrayList<>(List.of());
         Runnable provision = () -> {
-            CliRun r = CliRun.metal(fleet.state, "provision", "--profile", "web", "--count", "4", "--os", "debian-12",
+            CliRun r = fleet.metal("provision", "--profile", "web", "--count", "4", "--os", "debian-12",
                     "--timeout", "20s", "--json", "--server", fleet.server.toString());
             synchronized (runs) {
                 runs.add(r);
@@ -192,7 +190,7 @@ class ProvisionTest {
         }
         assertEquals(8, total);
         assertEquals(8, all.size(), "no host was taken twice: " + all);
-        assertTrue(fleet.store.load().hosts().values().stream().allMatch(h -> h.state() == HostState.ACTIVE));
+        assertTrue(fleet.store.hosts(HostQuery.all()).stream().allMatch(h -> h.state() == HostState.ACTIVE));
     }
 
     @Test

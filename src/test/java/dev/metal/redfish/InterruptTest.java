@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.cli.CliRun;
+import dev.metal.lab.EmulatorFaults;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class InterruptTest {
     @Test
     void sessionIsDeletedWhenMetalIsInterrupted() throws Exception {
         try (RedfishEmulator emu = RedfishEmulator.serve(Fleet.mockup("dmtf-public-rackmount1"))) {
-            emu.hangPath("/redfish/v1/Systems");
+            EmulatorFaults.on(emu).hangPath("/redfish/v1/Systems");
             Path state = dir.resolve("state.json");
             assertEquals(0, CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString()).exitCode);
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();

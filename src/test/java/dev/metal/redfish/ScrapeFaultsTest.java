@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metal.cli.CliRun;
+import dev.metal.lab.EmulatorFaults;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.RedfishEmulator;
 import dev.metal.lab.SelfSigned;
@@ -38,12 +39,12 @@ class ScrapeFaultsTest {
         try {
             for (int i = 0; i < 7; i++) fleet.add(RedfishEmulator.serve(mockup));
             String memory = "/redfish/v1/Systems/437XR1138R2/Memory";
-            fleet.get(1).failPath(memory, 500);
-            fleet.get(2).hangPath(memory);
+            EmulatorFaults.on(fleet.get(1)).failPath(memory, 500);
+            EmulatorFaults.on(fleet.get(2)).hangPath(memory);
             fleet.get(3).maxSessions(0);
-            fleet.get(4).malformedPath(memory);
-            fleet.get(5).redirectLoop(memory);
-            fleet.get(6).failPath("/redfish/v1/Systems/437XR1138R2", 500);
+            EmulatorFaults.on(fleet.get(4)).malformedPath(memory);
+            EmulatorFaults.on(fleet.get(5)).redirectLoop(memory);
+            EmulatorFaults.on(fleet.get(6)).failPath("/redfish/v1/Systems/437XR1138R2", 500);
             // $expand would read Memory inside Systems; the faults are on the resources themselves.
             for (RedfishEmulator e : fleet) e.put("/redfish/v1", withoutExpand(e.resource("/redfish/v1")));
             Map<String, String> hosts = new LinkedHashMap<>();
@@ -102,7 +103,7 @@ class ScrapeFaultsTest {
     @Test
     void basicAuthWhenTheBmcHasNoSessions() throws Exception {
         try (RedfishEmulator emu = RedfishEmulator.serve(Fleet.mockup("dmtf-public-localstorage"))) {
-            emu.failPath("/redfish/v1/SessionService/Sessions", 404);
+            EmulatorFaults.on(emu).failPath("/redfish/v1/SessionService/Sessions", 404);
             Path state = dir.resolve("state.json");
             CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString());
             CliRun run = CliRun.metal(state, "scrape", "h1");

@@ -11,7 +11,7 @@ import dev.metal.model.Bmc;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Inventory;
-import dev.metal.model.Json;
+import dev.metal.util.Json;
 import dev.metal.model.Profile;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Provisioning;

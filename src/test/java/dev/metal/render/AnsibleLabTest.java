@@ -12,10 +12,11 @@ import dev.metal.cli.Main;
 import dev.metal.lab.Lab;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
-import dev.metal.model.Json;
+import dev.metal.util.Json;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
-import dev.metal.state.StateStore;
+import dev.metal.state.Store;
+import dev.metal.testing.TestState;
 import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -72,7 +73,7 @@ class AnsibleLabTest {
         }
         metal(3, "match", "--all", "--profiles", dir.resolve("profiles").toString());
         metal(0, "site", "set", dir.resolve("site.yaml").toString());
-        Map<String, Host> hosts = new StateStore(state, "test").load().hosts();
+        Map<String, Host> hosts = TestState.hosts(state);
         assertEquals(4, hosts.size());
         assertEquals(HostState.FAILED, hosts.get("lab-r2-n01").state(), "server 3 misses a DIMM");
 
@@ -115,12 +116,14 @@ class AnsibleLabTest {
 
         // No BMC password and no boot token, in what metal gives Ansible or what Ansible makes of it.
         String token = Secret.randomToken().reference();
-        new StateStore(state, "test").update(tx -> {
-            Host h = tx.host("lab-r1-n02");
-            tx.put(h.withProvisioning(new Provisioning("req-1", "debian-12", Secret.of(token), Instant.now(), null, 1,
-                    null)), "test-token");
-            return null;
-        });
+        try (Store store = TestState.open(state)) {
+            store.update(tx -> {
+                Host h = tx.host("lab-r1-n02");
+                tx.put(h.withProvisioning(new Provisioning("req-1", "debian-12", Secret.of(token), Instant.now(), null,
+                        1, null)), "test-token");
+                return null;
+            });
+        }
         for (Run r : List.of(run(WRAPPER.toString(), "--list"), run(WRAPPER.toString(), "--host", "lab-r1-n02"),
                 run(ansibleInventory.toString(), "-i", WRAPPER.toString(), "--list"))) {
             assertTrue(r.out.contains("DiskBay0"), r.out);
@@ -139,7 +142,7 @@ class AnsibleLabTest {
     /** What metal resolved for each matched host's boot disk, as a full /dev/disk/by-id path. */
     private Map<String, String> bootDisks() {
         Map<String, String> disks = new TreeMap<>();
-        for (Host h : new StateStore(state, "test").load().hosts().values()) {
+        for (Host h : TestState.hosts(state).values()) {
             if (h.profile() == null) continue;
             String boot = h.match().bootDisk();
             assertNotNull(boot, h.hostname());

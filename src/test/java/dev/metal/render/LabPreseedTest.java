@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.cli.CliRun;
 import dev.metal.lab.Lab;
-import dev.metal.state.StateStore;
+import dev.metal.testing.TestState;
 import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -46,10 +46,9 @@ class LabPreseedTest {
         ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
         ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
 
-        StateStore store = new StateStore(state, "test");
         for (String host : List.of("lab-r1-n01", "lab-r1-n02")) {
             // What the scrape stored: the name under /dev/disk/by-id, as the inventory contract says.
-            String byIdName = store.load().host(host).inventory().systems().get(0).drives().get(0).byIdPath();
+            String byIdName = TestState.hosts(state).get(host).inventory().systems().get(0).drives().get(0).byIdPath();
             assertTrue(byIdName.matches("nvme-[A-Za-z0-9_.-]+_S6\\d+"), byIdName);
 
             Path out = dir.resolve("out").resolve(host);

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
-import dev.metal.state.StateStore;
+import dev.metal.state.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class RenderCommandTest {
     }
 
     Host host(String name) {
-        return new StateStore(state, "t").load().host(name);
+        return Stores.open(state.toString(), "t", Clock.systemUTC()).host(name);
     }
 
     @Test
@@ -40,7 +41,7 @@ class RenderCommandTest {
         CliRun run = CliRun.metal(state, "render", "ipxe", "r01-s01", "--out", out.toString());
         assertEquals(0, run.exitCode, run.toString());
         assertTrue(run.out.contains("issued boot tokens for 1 hosts"), run.out);
-        String token = host("r01-s01").provisioning().token().resolve();
+        String token = host("r01-s01").provisioning().token().reference();
         assertTrue(token.length() >= 40, token);
         Path script = out.resolve("boot.ipxe");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
@@ -61,7 +62,7 @@ class RenderCommandTest {
     @Test
     void stdoutMasksTheToken() {
         CliRun.metal(state, "render", "preseed", "r01-s02", "--out", dir.resolve("o").toString());
-        String token = host("r01-s02").provisioning().token().resolve();
+        String token = host("r01-s02").provisioning().token().reference();
         for (String kind : new String[] {"preseed", "ipxe", "cloud-init"}) {
             CliRun run = CliRun.metal(state, "render", kind, "r01-s02");
             assertEquals(0, run.exitCode, run.toString());
@@ -91,7 +92,7 @@ class RenderCommandTest {
 
     @Test
     void allPassesOverUnmatchedHostsAndOneBadHostMakesItPartial() throws IOException {
-        new StateStore(state, "t").update(tx -> {
+        Stores.open(state.toString(), "t", Clock.systemUTC()).update(tx -> {
             tx.put(tx.host("r01-s02").withMatch(null), "unmatched");
             return null;
         });
@@ -102,7 +103,7 @@ class RenderCommandTest {
         assertTrue(Files.exists(out.resolve("r01-s01/user-data")));
         assertFalse(Files.exists(out.resolve("r01-s02")));
 
-        new StateStore(state, "t").update(tx -> {
+        Stores.open(state.toString(), "t", Clock.systemUTC()).update(tx -> {
             tx.put(tx.host("r01-s01").withIdentity("r77", 1, tx.host("r01-s01").bmc(), tx.host("r01-s01").mgmtMac(),
                     null, java.util.List.of()), "moved to a rack the site plan does not know");
             return null;
@@ -135,7 +136,7 @@ class RenderCommandTest {
     void nothingUnsafeReachesShellQuotesOrUrls() {
         CliRun url = CliRun.metal(state, "render", "preseed", "r01-s01", "--boot-url", "http://x/';reboot;'");
         assertEquals(2, url.exitCode, url.toString());
-        new StateStore(state, "t").update(tx -> {
+        Stores.open(state.toString(), "t", Clock.systemUTC()).update(tx -> {
             tx.put(RenderFixture.withToken(tx.host("r01-s01"), "it's-secret"), "token");
             return null;
         });

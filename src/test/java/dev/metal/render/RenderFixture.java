@@ -6,8 +6,9 @@ import dev.metal.model.ProfileMatch;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
 import dev.metal.model.Site;
-import dev.metal.state.StateStore;
+import dev.metal.state.Stores;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class RenderFixture {
 
     /** Puts hosts into a state file as they would be after import and match. */
     public static void seed(Path state, Host... hosts) {
-        new StateStore(state, "test").update(tx -> {
+        Stores.open(state.toString(), "test", Clock.systemUTC()).update(tx -> {
             for (Host h : hosts) tx.put(h, "seeded");
             return null;
         });

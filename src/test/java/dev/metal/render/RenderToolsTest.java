@@ -9,8 +9,8 @@ import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Site;
-import dev.metal.state.State;
-import dev.metal.state.StateStore;
+import dev.metal.state.Store;
+import dev.metal.testing.TestState;
 import dev.metal.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,9 +76,10 @@ class RenderToolsTest {
         for (Renderer.Kind k : Renderer.Kind.values()) {
             ok(CliRun.metal(state, "render", k.label, "--all", "--out", out.resolve(k.label).toString()), v);
         }
-        State s = new StateStore(state, "test").load();
-        List<Host> hosts = v.hosts().stream().map(h -> s.host(h.hostname())).toList();
-        return new Rendered(v, out, s.site(), hosts);
+        try (Store s = TestState.open(state)) {
+            List<Host> hosts = v.hosts().stream().map(h -> s.host(h.hostname())).toList();
+            return new Rendered(v, out, s.site(), hosts);
+        }
     }
 
     static void ok(CliRun run, SiteVariants.Variant v) {

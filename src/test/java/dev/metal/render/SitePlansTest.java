@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.metal.cli.CliRun;
 import dev.metal.model.BadInputException;
 import dev.metal.model.Site;
-import dev.metal.state.StateStore;
+import dev.metal.state.Store;
+import dev.metal.state.Stores;
+import dev.metal.testing.TestState;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,8 +80,8 @@ class SitePlansTest {
         assertEquals(0, set.exitCode, set.toString());
         assertTrue(set.out.contains("site lab1 stored: 2 racks, 1 OS; 1 hosts got new addresses"), set.out);
         assertTrue(set.out.contains("not placed: r09-s01: rack r09 is not in the site plan"), set.out);
-        assertEquals("lab1", new StateStore(state, "t").load().site().name());
-        assertEquals("203.0.113.10/26", new StateStore(state, "t").load().host("r01-s01").addresses().get("public.ipv4"));
+        assertEquals("lab1", Stores.open(state.toString(), "t", Clock.systemUTC()).site().name());
+        assertEquals("203.0.113.10/26", Stores.open(state.toString(), "t", Clock.systemUTC()).host("r01-s01").addresses().get("public.ipv4"));
 
         CliRun show = CliRun.metal(state, "site", "show");
         assertEquals(0, show.exitCode, show.toString());
@@ -96,7 +99,7 @@ class SitePlansTest {
         CliRun run = CliRun.metal(state, "site", "set", bad.toString());
         assertEquals(2, run.exitCode, run.toString());
         assertTrue(run.err.contains("metal: " + bad + " line 1: missing 'boot_url'"), run.err);
-        assertNull(new StateStore(state, "t").load().site());
+        assertNull(Stores.open(state.toString(), "t", Clock.systemUTC()).site());
         assertFalse(CliRun.metal(state, "site", "show").exitCode == 0);
     }
 
@@ -117,7 +120,7 @@ class SitePlansTest {
         CliRun run = CliRun.metal(state, "site", "set", file.toString());
         assertEquals(2, run.exitCode, run.toString());
         assertTrue(run.err.contains(file + " line 16: duplicate key 'dns'"), run.err);
-        assertNull(new StateStore(state, "t").load().site());
+        assertNull(site(state));
     }
 
     @Test
@@ -133,8 +136,8 @@ class SitePlansTest {
         assertEquals(2, run.exitCode, run.toString());
         assertTrue(run.err.contains(file + ": rack r01 has 6 hosts, but its mgmt ipv4 10.10.1.0/28 has room for 5"),
                 run.err);
-        assertNull(new StateStore(state, "t").load().site(), "nothing is stored");
-        assertTrue(new StateStore(state, "t").load().host("r01-s01").addresses().isEmpty(), "no host got addresses");
+        assertNull(site(state), "nothing is stored");
+        assertTrue(TestState.hosts(state).get("r01-s01").addresses().isEmpty(), "no host got addresses");
 
         // Five hosts fit: the same plan is taken, and every host has its addresses.
         Path five = dir.resolve("five.json");
@@ -142,6 +145,12 @@ class SitePlansTest {
                 .mapToObj(i -> RenderFixture.host("r01", i)).toArray(dev.metal.model.Host[]::new));
         CliRun ok = CliRun.metal(five, "site", "set", file.toString());
         assertEquals(0, ok.exitCode, ok.toString());
-        assertEquals("10.10.1.14/28", new StateStore(five, "t").load().host("r01-s05").addresses().get("mgmt.ipv4"));
+        assertEquals("10.10.1.14/28", TestState.hosts(five).get("r01-s05").addresses().get("mgmt.ipv4"));
+    }
+
+    private static Site site(Path state) {
+        try (Store store = TestState.open(state)) {
+            return store.site();
+        }
     }
 }

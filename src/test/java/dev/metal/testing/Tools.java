@@ -3,8 +3,8 @@ package dev.metal.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metal.model.Json;
-import dev.metal.model.Parallel;
+import dev.metal.util.Json;
+import dev.metal.util.Parallel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,0 +1,12 @@
+package dev.metal.cli;
+
+import dev.metal.bmc.Protocol;
+import picocli.CommandLine.Option;
+
+/** --via P: which BMC protocol the commands that power and boot hosts use. */
+final class ViaOption {
+    @Option(names = "--via", paramLabel = "P", defaultValue = "auto",
+            description = "BMC protocol: ${COMPLETION-CANDIDATES} (auto: Redfish when the BMC has it, else IPMI; "
+                    + "default: ${DEFAULT-VALUE}).")
+    Protocol via;
+}

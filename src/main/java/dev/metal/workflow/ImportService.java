@@ -1,0 +1,29 @@
+package dev.metal.workflow;
+
+import dev.metal.importer.RackCsv;
+import dev.metal.importer.RackImporter;
+import dev.metal.state.HostQuery;
+import dev.metal.state.Store;
+import java.nio.file.Path;
+
+/** 'metal import': the rack CSV checked whole against the hosts known, then stored in one change. */
+public final class ImportService {
+    private final Store store;
+
+    public ImportService(Store store) {
+        this.store = store;
+    }
+
+    public RackImporter.Outcome importFile(Path file, boolean update, boolean dryRun) {
+        RackCsv.Sheet sheet = RackCsv.read(file);
+        String name = file.toString();
+        if (dryRun) {
+            return RackImporter.plan(name, sheet, update, store.hosts(HostQuery.all()), true, null).outcome();
+        }
+        return store.update(tx -> {
+            RackImporter.Plan plan = RackImporter.plan(name, sheet, update, tx.hosts(HostQuery.all()), false, tx.now());
+            for (RackImporter.Change c : plan.changes()) tx.put(c.host(), c.event(), c.detail());
+            return plan.outcome();
+        });
+    }
+}
