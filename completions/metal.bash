@@ -1282,11 +1282,17 @@ function _picocli_metal_site_set() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--state'"
+  local arg_opts="'--files' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--files')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

@@ -301,7 +301,9 @@ public final class Renderer {
         o.put("initrd", os.initrd());
         o.put("cmdline", os.cmdline());
         o.put("image", os.image());
-        java.net.URI installer = java.net.URI.create(os.installer());
+        o.put("isImage", os.hasImage());
+        // An image OS may have no installer; only the preseed, which an image OS does not use, reads these.
+        java.net.URI installer = java.net.URI.create(os.installer() == null ? "http://none/" : os.installer());
         o.put("mirrorHost", installer.getRawAuthority());
         o.put("mirrorDirectory", installer.getRawPath() == null || installer.getRawPath().isEmpty() ? "/" : installer.getRawPath());
         ctx.put("os", o);
