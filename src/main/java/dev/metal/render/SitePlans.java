@@ -172,6 +172,15 @@ public final class SitePlans {
             return t;
         }
 
+        /** A URL, or a path under /files/ of the boot server that serves the machine (the agent's kernel and initrd). */
+        String bootFile(YamlTree.Node parent, Map<String, YamlTree.Node> m, String key) {
+            String t = text(parent, m, key, true);
+            if (t != null && !isBootUrl(t) && !t.matches("/files/[A-Za-z0-9._/-]+")) {
+                problem(m.get(key), "'" + key + "' must be an http:// or https:// URL or a path /files/..., not '" + t + "'");
+            }
+            return t;
+        }
+
         String name(YamlTree.Node parent, Map<String, YamlTree.Node> m, String key, boolean required) {
             String t = text(parent, m, key, required);
             if (t != null && !t.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
@@ -362,8 +371,8 @@ public final class SitePlans {
                 Map<String, YamlTree.Node> m = map(on, "os " + osName,
                         Set.of("kernel", "initrd", "cmdline", "image", "sha256", "root_partition", "installer"));
                 String cmdline = text(on, m, "cmdline", false);
-                String kernel = url(on, m, "kernel", true);
-                String initrd = url(on, m, "initrd", true);
+                String kernel = bootFile(on, m, "kernel");
+                String initrd = bootFile(on, m, "initrd");
                 String image = text(on, m, "image", false);
                 if (image == null) {
                     for (String key : List.of("sha256", "root_partition")) {
