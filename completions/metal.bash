@@ -651,7 +651,7 @@ function _picocli_metal_render() {
       return $?
       ;;
   esac
-  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
+  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr" "deploy") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
