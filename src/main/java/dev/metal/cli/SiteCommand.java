@@ -21,12 +21,14 @@ public final class SiteCommand {
 
         @Option(names = "--files", paramLabel = "DIR",
                 description = "The boot server's files folder, where an image OS given as a file must be "
-                        + "(default: 'files' beside the state file).")
+                        + "(default: 'files' beside the site plan when there is one, else beside the state file).")
         Path files;
 
         @Override
         protected Result execute() {
-            SiteService.Loaded loaded = new SiteService(store()).set(file, files != null ? files : root().besideState("files"));
+            Path besidePlan = file.toAbsolutePath().resolveSibling("files");
+            Path folder = files != null ? files : java.nio.file.Files.isDirectory(besidePlan) ? besidePlan : root().besideState("files");
+            SiteService.Loaded loaded = new SiteService(store()).set(file, folder);
             return Results.of(loaded, out -> {
                 out.printf("site %s stored: %d racks, %d OS; %d hosts got new addresses%n", loaded.site().name(),
                         loaded.site().racks().size(), loaded.site().os().size(), loaded.allocated().size());

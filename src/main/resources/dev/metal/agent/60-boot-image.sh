@@ -50,10 +50,10 @@ else
   [ -e "$root/boot/initrd.img-$v" ] && initrd=$root/boot/initrd.img-$v
 fi
 [ -n "$kernel" ] && [ -e "$kernel" ] || { umount "$root"; fail "no kernel in /boot of $rootdev"; }
-# Its command line: the root device and the consoles the agent was given.
+# Its command line: the root device, and the consoles and timer setting the agent was given.
 cmdline="root=/dev/$rootdev rw"
 for word in $(cat "${METAL_CMDLINE:-/proc/cmdline}"); do
-  case "$word" in console=*) cmdline="$cmdline $word" ;; esac
+  case "$word" in console=*|no_timer_check) cmdline="$cmdline $word" ;; esac
 done
 mkdir -p "$RUN/boot"
 cp "$kernel" "$RUN/boot/vmlinuz" || fail "cannot read $kernel"
