@@ -131,12 +131,12 @@ class VmImageTest {
         Process metal = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile())
                 .start();
         try {
-            // Killed once the agent streams the image (or later, on a fast machine): SIGKILL, no clean-up.
+            // Killed while the agent streams the image: SIGKILL, no clean-up; the stream breaks off.
             long deadline = System.nanoTime() + 240_000_000_000L;
             while (true) {
                 dev.metal.model.Host h = dev.metal.testing.TestState.hosts(vms.state).get(host);
                 String stage = h.provisioning() == null ? null : h.provisioning().stage();
-                if (stage != null && stage.startsWith("working: ")) break;
+                if (stage != null && stage.startsWith("working: streaming image")) break;
                 assertTrue(metal.isAlive(), Files.readString(dir.resolve("killed.log")) + vms.console(host));
                 assertTrue(System.nanoTime() < deadline, "the agent never got to work" + vms.console(host));
                 Thread.sleep(100);

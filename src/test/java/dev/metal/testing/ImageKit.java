@@ -34,9 +34,11 @@ public final class ImageKit {
     public static long partitionOffset(Path disk, int partition) {
         Tools.Run dump = Tools.run(List.of(Tools.require("sfdisk", "fdisk").toString(), "--json", disk.toString()));
         assertEquals(0, dump.exit(), dump.output());
+        // sfdisk warns first (a deployed image's GPT backup is not at the end of the bigger disk).
+        String json = dump.output().substring(Math.max(0, dump.output().indexOf('{')));
         try {
-            JsonNode parts = Json.mapper().readTree(dump.output()).path("partitiontable").path("partitions");
-            long sector = Json.mapper().readTree(dump.output()).path("partitiontable").path("sectorsize").asLong(512);
+            JsonNode parts = Json.mapper().readTree(json).path("partitiontable").path("partitions");
+            long sector = Json.mapper().readTree(json).path("partitiontable").path("sectorsize").asLong(512);
             return parts.get(partition - 1).path("start").asLong() * sector;
         } catch (IOException | NullPointerException e) {
             return fail("no partition " + partition + " in " + disk + ": " + dump.output());
