@@ -2300,8 +2300,8 @@ function _picocli_metal_lab_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--ipmi' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--hosts' '--racks' '--latency' '--fault' '--dir' '--boot-server' '--bmc-port' '--ipmi-port' '--install-time' '--state'"
+  local flag_opts="'--ipmi' '--uefi' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--hosts' '--racks' '--latency' '--fault' '--dir' '--boot-server' '--bmc-port' '--ipmi-port' '--install-time' '--vm' '--agent' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2335,6 +2335,15 @@ function _picocli_metal_lab_up() {
       ;;
     '--install-time')
       return
+      ;;
+    '--vm')
+      return
+      ;;
+    '--agent')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--state')
       local IFS=$'\n'
