@@ -651,7 +651,7 @@ function _picocli_metal_render() {
       return $?
       ;;
   esac
-  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
+  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr" "deploy") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -1318,11 +1318,17 @@ function _picocli_metal_site_set() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--state'"
+  local arg_opts="'--files' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--files')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

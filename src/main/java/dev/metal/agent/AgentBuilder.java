@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +29,9 @@ public final class AgentBuilder {
     static final String BUSYBOX_PACKAGE = "busybox-static";
     private static final String RESOURCES = "/dev/metal/agent/";
     /** The steps the agent runs, in order, from /lib/metal/steps. */
-    static final List<String> STEPS = List.of("10-disks.sh");
+    static final List<String> STEPS = List.of("10-disks.sh", "50-image.sh", "60-boot-image.sh");
+    /** The program that boots an installed image, copied from this machine with the libraries it loads. */
+    static final Path KEXEC = Path.of("/usr/sbin/kexec");
 
     /** What was built. */
     public record Built(Path kernel, Path initrd, String kernelVersion, List<String> modules, long initrdBytes) {}
@@ -72,6 +76,10 @@ public final class AgentBuilder {
                 cpio.file("lib/metal/agent.sh", 0755, resource("agent.sh"));
                 cpio.file("lib/metal/udhcpc.script", 0755, resource("udhcpc.script"));
                 for (String step : STEPS) cpio.file("lib/metal/steps/" + step, 0755, resource(step));
+                cpio.file("lib/metal/deploy-lib.sh", 0644, resource("deploy-lib.sh"));
+                for (Map.Entry<String, Path> f : withLibraries(KEXEC, "kexec-tools").entrySet()) {
+                    cpio.file(f.getKey(), 0755, Files.readAllBytes(f.getValue()));
+                }
                 StringBuilder list = new StringBuilder();
                 for (KernelModules.Module m : modules) {
                     cpio.file("lib/modules/" + version + "/" + m.path(), 0644,
@@ -95,6 +103,39 @@ public final class AgentBuilder {
         } finally {
             if (work != null) delete(work);
         }
+    }
+
+    /**
+     * A program of this machine (from its Debian package) and the shared libraries it loads, as
+     * ldd lists them: archive path to the file to copy. busybox has no kexec; kexec-tools' does.
+     */
+    static Map<String, Path> withLibraries(Path program, String debianPackage) throws IOException {
+        if (!Files.isExecutable(program)) {
+            throw new BadInputException(program + " is not installed; install the Debian package " + debianPackage
+                    + " (the agent boots an installed image with it)");
+        }
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put(program.toString().substring(1), program);
+        Process p = new ProcessBuilder("ldd", program.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) throw new SystemicException("ldd " + program + " failed: " + out.strip());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemicException("interrupted while reading the libraries of " + program);
+        }
+        for (String line : out.split("\n")) {
+            // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
+            String l = line.strip();
+            String path = l.contains("=>") ? l.substring(l.indexOf("=>") + 2).strip() : l;
+            int paren = path.indexOf(" (");
+            if (paren >= 0) path = path.substring(0, paren);
+            if (!path.startsWith("/")) continue;
+            Path lib = Path.of(path);
+            if (!Files.isRegularFile(lib)) throw new SystemicException(program + " needs " + lib + ", which is missing");
+            files.put(path.substring(1), lib.toRealPath());
+        }
+        return files;
     }
 
     private static String only(Path modulesRoot, Path deb) throws IOException {

@@ -66,6 +66,15 @@ public final class RenderedBootContent implements BootContent {
 
     @Override
     public String config(Host host, Site site, String file, String baseUrl, String token) {
+        if (file.equals(Kind.DEPLOY.label)) {
+            Site.Os os = host.provisioning() == null || host.provisioning().os() == null ? null
+                    : required(site).os().get(host.provisioning().os());
+            // The agent asks every host; one that installs with an installer has nothing to deploy.
+            if (os == null || !os.hasImage()) {
+                return "# " + host.hostname() + " installs with an installer: no image to deploy.\nMETAL_IMAGE_URL=''\n";
+            }
+            return renderer.render(Kind.DEPLOY, host, site, options(baseUrl)).get("deploy");
+        }
         for (Kind kind : CONFIG_KINDS) {
             Map<String, String> files = renderer.render(kind, host, required(site), options(baseUrl));
             if (files.containsKey(file)) return files.get(file);

@@ -5,6 +5,7 @@ import dev.metal.workflow.SiteService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "site", description = "Load and show the site plan: networks per rack, BGP numbers, boot server, OS catalog.",
@@ -18,9 +19,16 @@ public final class SiteCommand {
         @Parameters(paramLabel = "FILE.yaml", description = "The site plan (see samples/site.yaml).")
         Path file;
 
+        @Option(names = "--files", paramLabel = "DIR",
+                description = "The boot server's files folder, where an image OS given as a file must be "
+                        + "(default: 'files' beside the site plan when there is one, else beside the state file).")
+        Path files;
+
         @Override
         protected Result execute() {
-            SiteService.Loaded loaded = new SiteService(store()).set(file);
+            Path besidePlan = file.toAbsolutePath().resolveSibling("files");
+            Path folder = files != null ? files : java.nio.file.Files.isDirectory(besidePlan) ? besidePlan : root().besideState("files");
+            SiteService.Loaded loaded = new SiteService(store()).set(file, folder);
             return Results.of(loaded, out -> {
                 out.printf("site %s stored: %d racks, %d OS; %d hosts got new addresses%n", loaded.site().name(),
                         loaded.site().racks().size(), loaded.site().os().size(), loaded.allocated().size());
@@ -57,8 +65,10 @@ public final class SiteCommand {
             }
             racks.print(out);
             out.println();
-            Table os = new Table("OS", "KERNEL", "INITRD", "INSTALLER");
-            site.os().forEach((name, o) -> os.row(name, o.kernel(), o.initrd(), o.installer()));
+            Table os = new Table("OS", "KERNEL", "INITRD", "INSTALLER OR IMAGE");
+            site.os().forEach((name, o) -> os.row(name, o.kernel(), o.initrd(),
+                    o.hasImage() ? "image " + o.image() + " sha256 " + o.sha256().substring(0, Math.min(12, o.sha256().length())) + "..."
+                            : o.installer()));
             os.print(out);
         }
     }

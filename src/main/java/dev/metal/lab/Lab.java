@@ -3,6 +3,7 @@ package dev.metal.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metal.agent.AgentBuilder;
+import dev.metal.agent.ImageBuilder;
 import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.PowerState;
 import dev.metal.model.BadInputException;
@@ -502,8 +503,32 @@ public final class Lab implements AutoCloseable {
         writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
         // The site plan, profiles and boot images the rest of the pipeline needs for this fleet.
         DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount());
-        if (options.vms() > 0) placeAgent(dir.resolve("files").resolve("agent"));
+        if (options.vms() > 0) {
+            placeAgent(dir.resolve("files").resolve("agent"));
+            placeImage(dir);
+        }
         writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
+    }
+
+    /**
+     * The OS image the VMs can be provisioned with (the site plan's OS 'lab-image'): built from
+     * the Debian packages into DIR/files, with its sha256 in the site plan.
+     */
+    private void placeImage(Path dir) throws IOException {
+        log.info("building the lab image for the lab's VMs from " + AgentBuilder.defaultDebs());
+        ImageBuilder.Built image = ImageBuilder.build(AgentBuilder.defaultDebs(), dir.resolve("files"), "lab-image");
+        Files.deleteIfExists(image.raw()); // the .xz is what the boot server serves
+        Path site = dir.resolve("site.yaml");
+        writeAtomically(site, Files.readString(site, StandardCharsets.UTF_8) + """
+                  # An image OS: the agent streams it onto the boot disk, writes the host's config into it and kexecs.
+                  # no_timer_check: a VM on a busy machine can fail the kernel's timer check and panic.
+                  lab-image:
+                    kernel: /files/agent/vmlinuz
+                    initrd: /files/agent/initrd
+                    cmdline: console=ttyS0,115200n8 no_timer_check
+                    image: lab-image.raw.xz
+                    sha256: %s
+                """.formatted(image.sha256()));
     }
 
     /** The agent the VMs boot (the site plan's OS 'agent'): copied from --agent, else built from the Debian packages. */

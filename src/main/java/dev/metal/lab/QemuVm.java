@@ -89,6 +89,11 @@ public final class QemuVm {
         return dir.resolve("disk.img");
     }
 
+    /** A second disk the VM gets when this file exists (serial DATA + the boot disk's). */
+    public Path dataDisk() {
+        return dir.resolve("data.img");
+    }
+
     /** The URL the VM's DHCP hands out as its boot file: its iPXE script at the boot server, by MAC. */
     public String bootFileUrl() {
         String host = bootServer.getHost();
@@ -163,6 +168,11 @@ public final class QemuVm {
                 "-device", "virtio-net-pci,netdev=net0,mac=" + mac + ",bootindex=" + (network ? 1 : 2),
                 "-drive", "if=none,id=disk0,format=raw,file=" + disk().toString().replace(",", ",,"),
                 "-device", "nvme,drive=disk0,serial=" + diskSerial + ",bootindex=" + (network ? 2 : 1)));
+        if (Files.exists(dataDisk())) {
+            // A second disk, when one is there: a deploy must leave it as it was.
+            c.addAll(List.of("-drive", "if=none,id=disk1,format=raw,file=" + dataDisk().toString().replace(",", ",,"),
+                    "-device", "nvme,drive=disk1,serial=DATA" + diskSerial));
+        }
         return c;
     }
 

@@ -35,8 +35,37 @@ public record Site(String name, String domain, String bootUrl, List<String> dns,
     public record Fabric(String loopbacks, List<String> spines, List<String> serverPorts, List<String> torPorts,
                          List<String> spinePorts) {}
 
-    /** An OS catalog entry: what iPXE loads and where the installer or image comes from. */
-    public record Os(String kernel, String initrd, String cmdline, String image, String installer) {}
+    /**
+     * An OS catalog entry: what iPXE loads and where the installer or image comes from.
+     * An entry of kind image has {@code image} (a URL, or a file under the boot server's files
+     * folder, ending .raw, .raw.gz or .raw.xz) and its {@code sha256}: iPXE loads metal's agent,
+     * which streams the image onto the boot disk. {@code rootPartition} is the image's root
+     * partition number, or null for the agent to find it.
+     */
+    public record Os(String kernel, String initrd, String cmdline, String image, String sha256,
+                     Integer rootPartition, String installer) {
+        /** An installer entry (no image). */
+        public Os(String kernel, String initrd, String cmdline, String installer) {
+            this(kernel, initrd, cmdline, null, null, null, installer);
+        }
+
+        /** Whether the agent writes an image, rather than an installer installing. */
+        public boolean hasImage() {
+            return image != null;
+        }
+
+        /** The image's compression as the agent names its decompressor: raw, gz or xz. */
+        public String imageFormat() {
+            if (image == null) return null;
+            String path = image.replaceAll("[?#].*$", "");
+            return path.endsWith(".raw.gz") ? "gz" : path.endsWith(".raw.xz") ? "xz" : "raw";
+        }
+
+        /** Whether {@code image} is a file under the boot server's files folder rather than a URL. */
+        public boolean imageIsFile() {
+            return image != null && !image.matches("(?i)https?://.*");
+        }
+    }
 
     public Rack rack(String rackName) {
         for (Rack r : racks) if (r.name().equals(rackName)) return r;

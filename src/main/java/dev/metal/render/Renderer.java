@@ -3,6 +3,7 @@ package dev.metal.render;
 import dev.metal.model.BadInputException;
 import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
+import dev.metal.model.Inventory;
 import dev.metal.model.Macs;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Secret;
@@ -26,7 +27,7 @@ public final class Renderer {
     /** What can be rendered. Per host, except DHCP which can also cover many hosts in one set of files. */
     public enum Kind {
         PRESEED("preseed", true), IPXE("ipxe", true), NETWORKD("networkd", false), CLOUD_INIT("cloud-init", true),
-        DHCP("dhcp", false), FRR("frr", false);
+        DHCP("dhcp", false), FRR("frr", false), DEPLOY("deploy", true);
 
         public final String label;
         /** Whether the files carry the host's boot token. */
@@ -86,7 +87,107 @@ public final class Renderer {
             case CLOUD_INIT -> cloudInit(host, site, options);
             case DHCP -> dhcp(List.of(host), site);
             case FRR -> Map.of("frr.conf", templates.render("frr-server.conf", serverFrr(host, site)));
+            case DEPLOY -> Map.of("deploy", deploy(host, site, options));
         };
+    }
+
+    // ---- image deploy -----------------------------------------------------------------
+
+    /**
+     * What metal's agent needs to deploy an image OS, as shell assignments and one function
+     * that its deploy steps source: the image's URL, format and sha256; the boot disk the
+     * profile match names, by serial, model and /dev/disk/by-id name; the root partition (empty:
+     * the agent finds it); and {@code metal_inject ROOT}, which writes the host's hostname,
+     * networkd files, SSH keys and a cloud-init NoCloud seed into the mounted root filesystem.
+     */
+    private String deploy(Host host, Site site, Options options) {
+        Map<String, Object> ctx = installContext(host, site, options);
+        String osName = (String) ((Map<?, ?>) ctx.get("os")).get("name");
+        Site.Os os = site.os().get(osName);
+        if (!os.hasImage()) {
+            throw new BadInputException(host.hostname() + ": OS " + osName + " installs with an installer, not an image; "
+                    + "only an OS with 'image' has a deploy description");
+        }
+        ProfileMatch match = requireMatch(host);
+        ProfileMatch.NamedDisk disk = bootDisk(host);
+        if (disk == null || disk.serial() == null || disk.serial().isBlank()) {
+            throw new BadInputException(host.hostname() + ": profile " + match.profile()
+                    + " names no boot disk with a serial number; the agent writes an image only to a disk it can tell by serial");
+        }
+        String model = null;
+        if (host.inventory() != null) {
+            for (Inventory.SystemInfo sys : host.inventory().systems()) {
+                for (Inventory.Drive d : sys.drives()) if (disk.serial().equals(d.serial())) model = d.model();
+            }
+        }
+        String byId = disk.byIdPath() == null ? "" : disk.byIdPath().replaceFirst("^/dev/disk/by-id/", "");
+        StringBuilder out = new StringBuilder();
+        out.append("# Deploy description for ").append(host.hostname()).append(" (").append(osName)
+                .append("), rendered by metal for its agent.\n");
+        assign(out, "METAL_OS", osName);
+        assign(out, "METAL_IMAGE_URL", SitePlans.imageUrl(os, (String) ctx.get("bootUrl")));
+        assign(out, "METAL_IMAGE_FORMAT", os.imageFormat());
+        assign(out, "METAL_IMAGE_SHA256", os.sha256());
+        assign(out, "METAL_DISK_NAME", disk.name());
+        assign(out, "METAL_DISK_SERIAL", disk.serial());
+        assign(out, "METAL_DISK_MODEL", model == null ? "" : model.strip().replaceAll("\\s+", " "));
+        assign(out, "METAL_DISK_BY_ID", byId);
+        assign(out, "METAL_ROOT_PARTITION", os.rootPartition() == null ? "" : os.rootPartition().toString());
+        assign(out, "METAL_HOSTNAME", host.hostname());
+        assign(out, "METAL_FQDN", (String) ctx.get("fqdn"));
+        out.append("\n# Writes the host's configuration into the installed system's root filesystem, mounted at $1.\n");
+        out.append("metal_inject() {\n");
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("etc/hostname", host.hostname() + "\n");
+        files.put("etc/hosts", "127.0.0.1 localhost\n127.0.1.1 " + ctx.get("fqdn") + " " + host.hostname()
+                + "\n::1 localhost ip6-localhost ip6-loopback\n");
+        for (Map.Entry<String, String> f : networkd(host, site).entrySet()) {
+            files.put("etc/systemd/network/" + f.getKey(), f.getValue());
+        }
+        @SuppressWarnings("unchecked")
+        List<String> keys = (List<String>) ctx.get("sshKeys");
+        if (!keys.isEmpty()) files.put("root/.ssh/authorized_keys", String.join("\n", keys) + "\n");
+        for (Map.Entry<String, String> f : cloudInit(host, site, options).entrySet()) {
+            files.put("var/lib/cloud/seed/nocloud/" + f.getKey(), f.getValue());
+        }
+        java.util.Set<String> dirs = new java.util.TreeSet<>();
+        for (String path : files.keySet()) {
+            int slash = path.lastIndexOf('/');
+            if (slash > 0) dirs.add(path.substring(0, slash));
+        }
+        for (String d : dirs) out.append("  mkdir -p \"$1/").append(d).append("\" || return 1\n");
+        out.append("  chmod 0700 \"$1/root/.ssh\" 2>/dev/null\n");
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            String body = f.getValue().endsWith("\n") ? f.getValue() : f.getValue() + "\n";
+            String end = "METAL_END_OF_FILE";
+            while (body.contains(end)) end += "_";
+            boolean secret = f.getKey().startsWith("root/") || f.getKey().startsWith("var/lib/cloud/");
+            out.append("  cat > \"$1/").append(f.getKey()).append("\" <<'").append(end).append("' || return 1\n")
+                    .append(body).append(end).append('\n');
+            out.append("  chmod ").append(secret ? "0600" : "0644").append(" \"$1/").append(f.getKey()).append("\"\n");
+        }
+        out.append("}\n");
+        return out.toString();
+    }
+
+    /** A shell assignment; the values come from the plan and the state, and single quotes are refused there. */
+    private static void assign(StringBuilder out, String name, String value) {
+        String v = value == null ? "" : value;
+        if (v.contains("'") || v.contains("\n")) throw new BadInputException(name + " may not hold quotes or line breaks: " + v);
+        out.append(name).append("='").append(v).append("'\n");
+    }
+
+    /** The boot disk the profile match names, by its name or its by-id path; null when none. */
+    private static ProfileMatch.NamedDisk bootDisk(Host host) {
+        if (host.match() == null || host.match().bootDisk() == null) return null;
+        String boot = host.match().bootDisk();
+        ProfileMatch.NamedDisk d = host.match().disks().get(boot);
+        if (d == null) {
+            d = host.match().disks().values().stream()
+                    .filter(n -> boot.equals(n.byIdPath()) || boot.equals(byIdPath(n.byIdPath() == null ? "" : n.byIdPath())))
+                    .findFirst().orElse(null);
+        }
+        return d;
     }
 
     // ---- DHCP -------------------------------------------------------------------------
@@ -304,7 +405,9 @@ public final class Renderer {
         o.put("initrd", os.initrd().startsWith("/") ? bootUrl + os.initrd() : os.initrd());
         o.put("cmdline", os.cmdline());
         o.put("image", os.image());
-        java.net.URI installer = java.net.URI.create(os.installer());
+        o.put("isImage", os.hasImage());
+        // An image OS may have no installer; only the preseed, which an image OS does not use, reads these.
+        java.net.URI installer = java.net.URI.create(os.installer() == null ? "http://none/" : os.installer());
         o.put("mirrorHost", installer.getRawAuthority());
         o.put("mirrorDirectory", installer.getRawPath() == null || installer.getRawPath().isEmpty() ? "/" : installer.getRawPath());
         ctx.put("os", o);

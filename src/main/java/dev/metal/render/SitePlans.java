@@ -30,6 +30,9 @@ public final class SitePlans {
     /** Plain URL characters only: the boot URL lands inside shell quotes in the preseed. */
     private static final Pattern BOOT_URL = Pattern.compile("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?");
 
+    /** An image URL may carry a query; it lands inside shell quotes in the agent's deploy description. */
+    private static final Pattern IMAGE_URL = Pattern.compile("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/%+,=:@-]*)?(\\?[A-Za-z0-9._~/%+,=:@&-]*)?");
+
     /** Whether a boot URL is http(s) and safe to put in the rendered files. */
     public static boolean isBootUrl(String url) {
         return BOOT_URL.matcher(url).matches();
@@ -62,6 +65,31 @@ public final class SitePlans {
         List<String> problems = new ArrayList<>();
         for (String p : Allocator.overfull(site, hosts)) problems.add(file + ": " + p);
         if (!problems.isEmpty()) throw new BadInputException(problems);
+    }
+
+    /**
+     * Refuses a plan whose image OS names a file that is not in {@code files}, the folder the
+     * boot server serves under /files/ (an image given as a URL is not fetched here).
+     */
+    public static void requireImageFiles(Path file, Site site, Path files) {
+        List<String> problems = new ArrayList<>();
+        site.os().forEach((name, os) -> {
+            if (!os.imageIsFile()) return;
+            Path image = files.resolve(os.image()).normalize();
+            if (!image.startsWith(files.normalize()) || !java.nio.file.Files.isRegularFile(image)) {
+                problems.add(file + ": os " + name + ": image " + os.image() + " is not a file in " + files
+                        + " (the boot server's --files folder)");
+            } else if (!java.nio.file.Files.isReadable(image)) {
+                problems.add(file + ": os " + name + ": image " + image + " is not readable");
+            }
+        });
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+    }
+
+    /** The URL the agent fetches an OS's image from: its own, or the boot server's /files/ path for a file. */
+    public static String imageUrl(Site.Os os, String bootUrl) {
+        if (!os.imageIsFile()) return os.image();
+        return bootUrl.replaceAll("/+$", "") + "/files/" + os.image();
     }
 
     /** Walks the tree, collecting problems; returns nulls where a value is unusable. */
@@ -333,19 +361,57 @@ public final class SitePlans {
         Map<String, Site.Os> os(YamlTree.Node root, YamlTree.Node n) {
             Map<String, Site.Os> out = new LinkedHashMap<>();
             if (n == null || n.map() == null || n.map().isEmpty()) {
-                problem(n == null ? root : n, "'os' must map at least one OS name to its kernel, initrd and installer");
+                problem(n == null ? root : n, "'os' must map at least one OS name to its kernel, initrd and installer or image");
                 return out;
             }
             for (Map.Entry<String, YamlTree.Node> e : n.map().entrySet()) {
                 YamlTree.Node on = e.getValue();
-                if (!e.getKey().matches("[a-z0-9][a-z0-9._-]*")) problem(on, "OS name '" + e.getKey() + "' is not valid");
-                Map<String, YamlTree.Node> m = map(on, "os " + e.getKey(),
-                        Set.of("kernel", "initrd", "cmdline", "image", "installer"));
+                String osName = e.getKey();
+                if (!osName.matches("[a-z0-9][a-z0-9._-]*")) problem(on, "OS name '" + osName + "' is not valid");
+                Map<String, YamlTree.Node> m = map(on, "os " + osName,
+                        Set.of("kernel", "initrd", "cmdline", "image", "sha256", "root_partition", "installer"));
                 String cmdline = text(on, m, "cmdline", false);
-                out.put(e.getKey(), new Site.Os(bootFile(on, m, "kernel"), bootFile(on, m, "initrd"),
-                        cmdline == null ? "" : cmdline, url(on, m, "image", false), url(on, m, "installer", true)));
+                String kernel = bootFile(on, m, "kernel");
+                String initrd = bootFile(on, m, "initrd");
+                String image = text(on, m, "image", false);
+                if (image == null) {
+                    for (String key : List.of("sha256", "root_partition")) {
+                        if (m.containsKey(key)) problem(m.get(key), "os " + osName + ": '" + key + "' belongs to an image; this OS has no 'image'");
+                    }
+                    out.put(osName, new Site.Os(kernel, initrd, cmdline == null ? "" : cmdline,
+                            url(on, m, "installer", true)));
+                    continue;
+                }
+                image(m.get("image"), osName, image);
+                String sha256 = text(on, m, "sha256", false);
+                if (sha256 == null) {
+                    problem(on, "os " + osName + ": an image needs its 'sha256' (sha256sum of " + image + ")");
+                } else if (!sha256.matches("[0-9a-fA-F]{64}")) {
+                    problem(m.get("sha256"), "os " + osName + ": 'sha256' must be 64 hex digits, not '"
+                            + (sha256.length() > 70 ? sha256.substring(0, 70) + "..." : sha256) + "'");
+                } else {
+                    sha256 = sha256.toLowerCase(java.util.Locale.ROOT);
+                }
+                Integer rootPart = m.containsKey("root_partition") ? (int) number(on, m, "root_partition", 1, 128) : null;
+                String installer = m.containsKey("installer") ? url(on, m, "installer", true) : null;
+                out.put(osName, new Site.Os(kernel, initrd, cmdline == null ? "" : cmdline, image, sha256, rootPart, installer));
             }
             return out;
+        }
+
+        /** An image is a URL or a plain relative path under the files folder, of a raw disk, maybe compressed. */
+        void image(YamlTree.Node at, String osName, String image) {
+            boolean url = image.matches("(?i)https?://.*");
+            if (url && !IMAGE_URL.matcher(image).matches()) {
+                problem(at, "os " + osName + ": image '" + image + "' is not a plain http:// or https:// URL");
+            } else if (!url && (!image.matches("[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*") || image.matches("(.*/)?\\.\\.(/.*)?"))) {
+                problem(at, "os " + osName + ": image '" + image + "' must be an http(s) URL or a relative path "
+                        + "under the boot server's files folder (letters, digits, '.', '_', '-', '/'; no '..')");
+            }
+            String path = image.replaceAll("[?#].*$", "");
+            if (!path.endsWith(".raw") && !path.endsWith(".raw.gz") && !path.endsWith(".raw.xz")) {
+                problem(at, "os " + osName + ": image '" + image + "' must be a raw disk image: .raw, .raw.gz or .raw.xz");
+            }
         }
 
         @SafeVarargs

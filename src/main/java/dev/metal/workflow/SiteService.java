@@ -23,8 +23,10 @@ public final class SiteService {
     /** The stored plan, the hosts whose addresses changed, and the hosts that could not be placed. */
     public record Loaded(Site site, List<String> allocated, List<String> unplaced) {}
 
-    public Loaded set(Path file) {
+    /** Checks and stores the plan; an image OS given as a file must be in {@code files}, the boot server's folder. */
+    public Loaded set(Path file, Path files) {
         Site site = SitePlans.read(file);
+        SitePlans.requireImageFiles(file, site, files);
         return store.update(tx -> {
             SitePlans.requireRoom(file, site, tx.hosts(HostQuery.all()));
             tx.putSite(site, "site-set", Map.of("file", file.toString(), "name", site.name()));

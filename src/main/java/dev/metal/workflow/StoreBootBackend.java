@@ -46,6 +46,12 @@ public final class StoreBootBackend implements BootBackend {
             Host h = tx.host(hostname);
             if (h == null || !BootTokens.valid(h, token)) return false;
             Provisioning p = h.provisioning();
+            if (p.phonedHomeAt() == null && !installedSystemUp(tx.site(), p)) {
+                // An image OS counts the installed system's phone-home only: the agent has said it boots it.
+                tx.journal(hostname, "phone-home-early", Map.of("from", from, "reason",
+                        "OS " + p.os() + " is an image; only the installed system phones home, after the agent's kexec"));
+                return false;
+            }
             if (p.phonedHomeAt() == null) {
                 tx.put(h.withProvisioning(p.withPhonedHomeAt(tx.now())), "phoned-home", Map.of("from", from));
             }
@@ -53,6 +59,13 @@ public final class StoreBootBackend implements BootBackend {
         });
         if (recorded) onPhoneHome.accept(hostname);
         return recorded;
+    }
+
+    /** For an image OS: whether the agent reported that it kexecs into the installed system. Other OS: true. */
+    private static boolean installedSystemUp(Site site, Provisioning p) {
+        Site.Os os = site == null || p.os() == null ? null : site.os().get(p.os());
+        if (os == null || !os.hasImage()) return true;
+        return p.stage() != null && p.stage().startsWith("working: kexec");
     }
 
     @Override

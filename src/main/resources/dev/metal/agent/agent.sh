@@ -75,7 +75,9 @@ for step in /lib/metal/steps/*.sh; do
   name=${step##*/}
   report working "step ${name%.sh}"
   say "step $name"
-  sh "$step" || fail "step ${name%.sh} failed"
+  # A step that fails leaves its reason in /run/metal/reason.
+  rm -f /run/metal/reason
+  sh "$step" || fail "step ${name%.sh}: $(cat /run/metal/reason 2>/dev/null || echo failed)"
 done
 
 report done "all steps done" || say "could not report done"

@@ -137,6 +137,30 @@ class BootServerTest {
     }
 
     @Test
+    void anImageOsCountsOnlyThePhoneHomeOfTheInstalledSystem() throws Exception {
+        dev.metal.model.Site plan = dev.metal.render.RenderFixture.site();
+        java.util.Map<String, dev.metal.model.Site.Os> os = new java.util.LinkedHashMap<>(plan.os());
+        os.put("img", new dev.metal.model.Site.Os("/files/agent/vmlinuz", "/files/agent/initrd", "", "img.raw.xz",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", null, null));
+        dev.metal.model.Site site = new dev.metal.model.Site(plan.name(), plan.domain(), plan.bootUrl(), plan.dns(),
+                plan.sshKeys(), plan.nics(), plan.firstHost(), plan.asn(), plan.fabric(), plan.racks(), os);
+        fleet.store.update(tx -> {
+            tx.putSite(site, "site-set", java.util.Map.of());
+            Host h = tx.host("web-01");
+            tx.put(h.withProvisioning(new Provisioning("p-test", "img", Secret.of(token), tx.now(), null, 1, null)), "os");
+            return null;
+        });
+        // The agent's phone-home (it has not said it boots the installed system) does not count.
+        assertEquals(403, post("/phone-home/web-01?token=" + token).statusCode());
+        assertNull(fleet.get("web-01").provisioning().phonedHomeAt());
+        assertEquals(1, fleet.store.journal(JournalQuery.forHost("web-01").ofEvents("phone-home-early")).size());
+        assertEquals(200, report("web-01?token=" + token,
+                "{\"stage\":\"working\",\"reason\":\"kexec into the installed system (root /dev/nvme0n1p2)\"}").statusCode());
+        assertEquals(200, post("/phone-home/web-01?token=" + token).statusCode());
+        assertNotNull(fleet.get("web-01").provisioning().phonedHomeAt());
+    }
+
+    @Test
     void pixiecoreApiAnswersForProvisioningHostsOnly() throws Exception {
         HttpResponse<String> r = get("/v1/boot/52:54:00:00:00:01");
         assertEquals(200, r.statusCode());

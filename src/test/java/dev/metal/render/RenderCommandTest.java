@@ -123,7 +123,7 @@ class RenderCommandTest {
         assertEquals("metal: unknown host nope\n", unknown.err);
         CliRun kind = CliRun.metal(state, "render", "kickstart", "r01-s01");
         assertEquals(2, kind.exitCode);
-        assertTrue(kind.err.contains("unknown kind 'kickstart' (one of preseed, ipxe, networkd, cloud-init, dhcp, frr)"));
+        assertTrue(kind.err.contains("unknown kind 'kickstart' (one of preseed, ipxe, networkd, cloud-init, dhcp, frr, deploy)"));
         CliRun noSite = CliRun.metal(other.resolve("s.json"), "render", "ipxe", "x");
         assertEquals(2, noSite.exitCode);
         assertTrue(noSite.err.contains("no site plan yet"), noSite.err);

@@ -38,10 +38,13 @@ class RenderGoldenTest {
         Map<String, String> out = new LinkedHashMap<>();
         Host h = hosts.get(0);
         for (Renderer.Kind k : Renderer.Kind.values()) {
-            if (k == Renderer.Kind.DHCP) continue;
+            if (k == Renderer.Kind.DHCP || k == Renderer.Kind.DEPLOY) continue;
             r.render(k, h, site, Renderer.Options.REAL).forEach((f, c) -> out.put(k.label + "/" + h.hostname() + "/" + f, c));
         }
         r.dhcp(hosts, site).forEach((f, c) -> out.put("dhcp/all/" + f, c));
+        // The deploy description is for an image OS, which the sample plan only shows in a comment.
+        r.render(Renderer.Kind.DEPLOY, h, withImageOs(site), new Renderer.Options("lab-image", null, false))
+                .forEach((f, c) -> out.put("deploy/" + h.hostname() + "/" + f, c));
         // The same plan without SSH keys, as the lab's own is: the files leave the keys out.
         Host keyless = hosts.get(3);
         for (Renderer.Kind k : List.of(Renderer.Kind.PRESEED, Renderer.Kind.CLOUD_INIT)) {
@@ -52,6 +55,14 @@ class RenderGoldenTest {
             r.renderSwitch(sw, site).forEach((f, c) -> out.put("frr/" + sw + "/" + f, c));
         }
         return out;
+    }
+
+    static Site withImageOs(Site s) {
+        Map<String, Site.Os> os = new LinkedHashMap<>(s.os());
+        os.put("lab-image", new Site.Os("/files/agent/vmlinuz", "/files/agent/initrd", "console=ttyS0",
+                "lab-image.raw.xz", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 2, null));
+        return new Site(s.name(), s.domain(), s.bootUrl(), s.dns(), s.sshKeys(), s.nics(), s.firstHost(), s.asn(),
+                s.fabric(), s.racks(), os);
     }
 
     static Site withoutSshKeys(Site s) {

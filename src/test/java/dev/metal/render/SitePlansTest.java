@@ -148,6 +148,108 @@ class SitePlansTest {
         assertEquals("10.10.1.14/28", TestState.hosts(five).get("r01-s05").addresses().get("mgmt.ipv4"));
     }
 
+    private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    /** The sample plan with these lines added to its OS catalog. */
+    private static String withOs(String entries) throws IOException {
+        return Files.readString(RenderFixture.sampleSite()).replace("\nos:\n", "\nos:\n" + entries);
+    }
+
+    @Test
+    void imageEntriesAreRead() throws IOException {
+        Site site = SitePlans.parse(new StringReader(withOs("""
+                  cloud:
+                    kernel: http://10.10.0.2:8080/files/agent/vmlinuz
+                    initrd: http://10.10.0.2:8080/files/agent/initrd
+                    image: images/cloud.raw.xz
+                    sha256: %s
+                    root_partition: 2
+                  remote:
+                    kernel: http://10.10.0.2:8080/files/agent/vmlinuz
+                    initrd: http://10.10.0.2:8080/files/agent/initrd
+                    image: https://images.example.net/os/remote.raw.gz?v=1
+                    sha256: %s
+                """.formatted(SHA, SHA.toUpperCase()))), "site.yaml");
+        Site.Os cloud = site.os().get("cloud");
+        assertTrue(cloud.hasImage());
+        assertTrue(cloud.imageIsFile());
+        assertEquals("xz", cloud.imageFormat());
+        assertEquals(2, cloud.rootPartition());
+        assertNull(cloud.installer());
+        assertEquals("http://10.10.0.2:8080/files/images/cloud.raw.xz", SitePlans.imageUrl(cloud, "http://10.10.0.2:8080/"));
+        Site.Os remote = site.os().get("remote");
+        assertEquals("gz", remote.imageFormat());
+        assertEquals(SHA, remote.sha256(), "kept in lower case, as sha256sum prints it");
+        assertNull(remote.rootPartition());
+        assertEquals("https://images.example.net/os/remote.raw.gz?v=1", SitePlans.imageUrl(remote, "http://x"));
+        assertFalse(site.os().get("debian-12").hasImage());
+    }
+
+    @Test
+    void badImageEntriesNameTheFileLineAndOs() throws IOException {
+        String text = withOs("""
+                  no-sum:
+                    kernel: http://k/vmlinuz
+                    initrd: http://k/initrd
+                    image: no-sum.raw
+                  qcow:
+                    kernel: http://k/vmlinuz
+                    initrd: http://k/initrd
+                    image: https://cloud.example.net/x.qcow2
+                    sha256: %s
+                  short-sum:
+                    kernel: http://k/vmlinuz
+                    initrd: http://k/initrd
+                    image: ../etc/shadow.raw
+                    sha256: abc123
+                    root_partition: 0
+                  installer-sum:
+                    kernel: http://k/vmlinuz
+                    initrd: http://k/initrd
+                    installer: http://deb.debian.org/debian
+                    sha256: %s
+                """.formatted(SHA, SHA));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SitePlans.parse(new StringReader(text), "site.yaml"));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("site.yaml line 40: os no-sum: an image needs its 'sha256' (sha256sum of no-sum.raw)"), all);
+        assertTrue(all.contains("site.yaml line 46: os qcow: image 'https://cloud.example.net/x.qcow2' must be a raw disk "
+                + "image: .raw, .raw.gz or .raw.xz"), all);
+        assertTrue(all.contains("site.yaml line 51: os short-sum: image '../etc/shadow.raw' must be an http(s) URL or a "
+                + "relative path under the boot server's files folder"), all);
+        assertTrue(all.contains("site.yaml line 52: os short-sum: 'sha256' must be 64 hex digits, not 'abc123'"), all);
+        assertTrue(all.contains("site.yaml line 53: 'root_partition' must be between 1 and 128"), all);
+        assertTrue(all.contains("site.yaml line 58: os installer-sum: 'sha256' belongs to an image; this OS has no 'image'"), all);
+        assertEquals(6, e.problems().size(), all);
+    }
+
+    @Test
+    void siteSetWantsAnImageFileInTheFilesFolder(@TempDir Path dir) throws IOException {
+        Path state = dir.resolve("state.json");
+        Path file = dir.resolve("site.yaml");
+        Files.writeString(file, withOs("""
+                  lab-image:
+                    kernel: http://10.10.0.2:8080/files/agent/vmlinuz
+                    initrd: http://10.10.0.2:8080/files/agent/initrd
+                    image: lab-image.raw.xz
+                    sha256: %s
+                """.formatted(SHA)));
+        CliRun missing = CliRun.metal(state, "site", "set", file.toString());
+        assertEquals(2, missing.exitCode, missing.toString());
+        assertTrue(missing.err.contains("metal: " + file + ": os lab-image: image lab-image.raw.xz is not a file in "
+                + dir.resolve("files") + " (the boot server's --files folder)"), missing.err);
+        assertNull(site(state));
+
+        Path files = dir.resolve("images");
+        Files.createDirectories(files);
+        Files.write(files.resolve("lab-image.raw.xz"), new byte[] {1});
+        CliRun ok = CliRun.metal(state, "site", "set", "--files", files.toString(), file.toString());
+        assertEquals(0, ok.exitCode, ok.toString());
+        assertEquals(SHA, site(state).os().get("lab-image").sha256());
+        CliRun show = CliRun.metal(state, "site", "show");
+        assertTrue(show.out.contains("image lab-image.raw.xz sha256 9f86d081884c..."), show.out);
+    }
+
     private static Site site(Path state) {
         try (Store store = TestState.open(state)) {
             return store.site();
