@@ -48,9 +48,27 @@ public final class InventoryMapper {
         List<JsonNode> systems = members(root == null ? null : root.get("Systems"));
         List<JsonNode> chassis = members(root == null ? null : root.get("Chassis"));
         List<SystemInfo> out = new ArrayList<>();
-        for (JsonNode s : systems) out.add(system(s, systems.size() == 1 ? chassis : chassisOf(s)));
-        BmcInfo bmc = bmc(members(root == null ? null : root.get("Managers")));
+        for (JsonNode s : systems) {
+            // A shape no BMC was seen to send must cost that system, with a warning, not the whole scrape.
+            try {
+                out.add(system(s, systems.size() == 1 ? chassis : chassisOf(s)));
+            } catch (RuntimeException e) {
+                warnings.add(where(s) + ": could not be read (internal error, please report: " + e + ")");
+            }
+        }
+        BmcInfo bmc = null;
+        try {
+            bmc = bmc(members(root == null ? null : root.get("Managers")));
+        } catch (RuntimeException e) {
+            warnings.add("/redfish/v1/Managers: could not be read (internal error, please report: " + e + ")");
+        }
         return new Inventory(scrapedAt, out, bmc, dedupe(warnings));
+    }
+
+    /** The URI of a resource, for warnings. */
+    private static String where(JsonNode r) {
+        JsonNode id = r.path("@odata.id");
+        return id.isTextual() ? Uris.path(id.asText()) : "a resource without @odata.id";
     }
 
     private SystemInfo system(JsonNode s, List<JsonNode> chassis) {
@@ -126,6 +144,18 @@ public final class InventoryMapper {
             for (JsonNode d : members(c.get("Drives"))) addDrive(byKey, d);
             for (JsonNode d : refsOf(c.path("Links").get("Drives"))) addDrive(byKey, d);
         }
+        // Older iLOs list drives only in their SmartStorage view; a drive also seen above counts once (its serial).
+        for (String oem : new String[] {"Hpe", "Hp"}) {
+            JsonNode smart = get(linkOf(s.path("Oem").path(oem).path("Links").get("SmartStorage")));
+            if (smart == null) continue;
+            for (JsonNode controller : members(smart.path("Links").get("ArrayControllers"))) {
+                String slot = text(controller, "Location");
+                slot = slot == null ? null : slot.replaceFirst("(?i)^slot\\s*", "");
+                for (JsonNode d : members(controller.path("Links").get("PhysicalDrives"))) {
+                    addSmartStorageDrive(byKey, d, slot);
+                }
+            }
+        }
         if (storage.isEmpty()) {
             for (JsonNode ss : members(s.get("SimpleStorage"))) {
                 int i = 0;
@@ -154,8 +184,49 @@ public final class InventoryMapper {
         Drive drive = new Drive(bay, text(d, "Manufacturer"), model, serial, capacity(d), protocol, media,
                 realSerial ? byId(protocol, model, serial, d) : null);
         // The same drive under Storage and under Chassis counts once; a placeholder serial identifies nothing.
-        String key = realSerial ? "serial:" + serial : "uri:" + Uris.key(d.path("@odata.id").asText(bay));
+        JsonNode id = d.path("@odata.id");
+        String key = realSerial ? "serial:" + serial
+                : id.isTextual() ? "uri:" + Uris.key(id.asText()) : "bay:" + bay + ":" + byKey.size();
         byKey.putIfAbsent(key, drive);
+    }
+
+    /** HPE's SmartStorage disk: InterfaceType for the protocol, CapacityMiB (or CapacityGB), Location "1I:1:1". */
+    private void addSmartStorageDrive(Map<String, Drive> byKey, JsonNode d, String controllerSlot) {
+        if (d == null || absent(d)) return;
+        String serial = text(d, "SerialNumber");
+        String model = first(text(d, "Model"), text(d, "Name"));
+        String bay = first(smartStorageBay(text(d, "Location"), controllerSlot), text(d, "Id"));
+        String protocol = protocol(text(d, "InterfaceType"));
+        String media = text(d, "MediaType");
+        Long bytes = null;
+        Integer mib = integer(d, "CapacityMiB");
+        Integer gb = integer(d, "CapacityGB");
+        if (mib != null) bytes = mib * 1024L * 1024L;
+        else if (gb != null) bytes = gb * 1_000_000_000L;
+        boolean realSerial = serial != null && !NO_SERIAL.contains(serial.toLowerCase(Locale.ROOT));
+        Drive drive = new Drive(bay, text(d, "Manufacturer"), model, serial, bytes, protocol, media,
+                realSerial ? byId(protocol, model, serial, d) : null);
+        JsonNode id = d.path("@odata.id");
+        String key = realSerial ? "serial:" + serial
+                : id.isTextual() ? "uri:" + Uris.key(id.asText()) : "bay:" + bay + ":" + byKey.size();
+        byKey.putIfAbsent(key, drive);
+    }
+
+    /**
+     * The bay as the standard Drive view of the same iLO names it ("Slot=12:Port=2I:Box=1:Bay=1"), from the
+     * SmartStorage location "2I:1:1" (port:box:bay) and its controller's "Slot 12", so that profiles match either.
+     */
+    static String smartStorageBay(String location, String controllerSlot) {
+        if (location == null) return null;
+        String[] p = location.split(":");
+        if (p.length != 3) return location;
+        return (controllerSlot == null ? "" : "Slot=" + controllerSlot + ":") + "Port=" + p[0] + ":Box=" + p[1] + ":Bay=" + p[2];
+    }
+
+    private static String linkOf(JsonNode link) {
+        if (link == null || !link.isObject()) return null;
+        JsonNode id = link.path("@odata.id");
+        return id.isTextual() ? id.asText() : null;
     }
 
     private static String protocol(String p) {
@@ -370,7 +441,7 @@ public final class InventoryMapper {
     }
 
     private JsonNode get(String uri) {
-        return uri == null ? null : resources.get(Uris.key(uri));
+        return uri == null || uri.isBlank() ? null : resources.get(Uris.key(uri));
     }
 
     /** The members of the collection a link points to (in the BMC's order). */

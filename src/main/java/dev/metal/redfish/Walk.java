@@ -231,6 +231,15 @@ public final class Walk {
     }
 
     private void fetch(String uri) {
+        try {
+            fetchOrFail(uri);
+        } catch (IllegalArgumentException e) {
+            // A link OkHttp cannot make a URL of: that resource is not there to read.
+            warnings.add(uri + ": not a link that can be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private void fetchOrFail(String uri) {
         String q = expandQuery;
         JsonNode node = null;
         if (q != null && isCollectionLike(uri)) {
@@ -267,19 +276,22 @@ public final class Walk {
             if (r == node) {
                 // Filed under the URI that was asked for: links point there, even when the body names another
                 // (a capture has Disk-2-0 and Disk-2-1 swapped).
-                String id = r.path("@odata.id").asText(null);
+                String id = r.path("@odata.id").isTextual() ? r.path("@odata.id").asText() : null;
                 if (id != null && !Uris.key(id).equals(Uris.key(fetchedAs))) {
                     warnings.add("resource at " + fetchedAs + " says it is " + id);
                 }
                 resources.put(Uris.key(fetchedAs), r);
                 continue;
             }
-            String id = r.path("@odata.id").asText(null);
-            if (id == null || id.contains("#")) continue; // inline parts such as Storage#/StorageControllers/0
+            String id = r.path("@odata.id").isTextual() ? r.path("@odata.id").asText() : null;
+            if (id == null || id.isBlank() || id.contains("#")) continue; // inline parts such as Storage#/StorageControllers/0
             resources.putIfAbsent(Uris.key(id), r);
         }
         for (JsonNode r : found) {
-            for (String link : Links.follow(r)) enqueue(link, parentDepth + 1);
+            String at = r == node ? fetchedAs : r.path("@odata.id").asText(fetchedAs);
+            for (String link : Links.follow(r, problem -> warnings.add(Uris.path(at) + ": " + problem))) {
+                enqueue(link, parentDepth + 1);
+            }
         }
     }
 
