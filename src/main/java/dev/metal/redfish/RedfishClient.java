@@ -116,6 +116,12 @@ public final class RedfishClient implements AutoCloseable {
             for (int i = 0; i < POOLS.length; i++) POOLS[i] = new ConnectionPool(1024, 5, TimeUnit.SECONDS);
         }
 
+        /**
+         * Keeps no idle connection: each one is closed when its answer is read, so a call here always opens a
+         * fresh one. One for the process: a pool per BMC would give OkHttp's task runner a thread each.
+         */
+        static final ConnectionPool FRESH = new ConnectionPool(0, 1, TimeUnit.SECONDS);
+
         static ConnectionPool pool(URI base) {
             return POOLS[Math.floorMod(base.getAuthority().hashCode(), POOLS.length)];
         }
@@ -202,7 +208,7 @@ public final class RedfishClient implements AutoCloseable {
             }
         }
         this.http = b.build();
-        this.fresh = http.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
+        this.fresh = http.newBuilder().connectionPool(Base.FRESH).build();
     }
 
     /**
@@ -518,8 +524,7 @@ public final class RedfishClient implements AutoCloseable {
         try {
             for (int attempt = 0; ; attempt++) {
                 // A DELETE may be repeated: on a broken connection, once more on a fresh one.
-                OkHttpClient client = (attempt == 0 ? http : fresh).newBuilder().readTimeout(Duration.ofSeconds(5))
-                        .callTimeout(Duration.ofSeconds(10)).build();
+                OkHttpClient client = attempt == 0 ? http : fresh;
                 try (Response r = client.newCall(request).execute()) {
                     if (!r.isSuccessful() && r.code() != 404) {
                         options.log().warn(host + ": deleting the BMC session gave HTTP " + r.code());

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Reads every resource the inventory needs from one BMC, as few requests deep as it can:
@@ -21,11 +20,8 @@ import java.util.concurrent.Executors;
  * the service root offers it) one request brings a whole collection at once.
  */
 public final class Walk {
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "redfish-walk");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Each BMC's extra workers and its service-root read: virtual threads where the JVM has them. */
+    private static final ExecutorService WORKERS = dev.metal.util.Threads.forWaiting("redfish-walk");
 
     private final RedfishClient client;
     private final Map<String, JsonNode> resources = Collections.synchronizedMap(new LinkedHashMap<>());
