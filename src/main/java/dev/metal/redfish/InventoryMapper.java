@@ -170,7 +170,32 @@ public final class InventoryMapper {
                 }
             }
         }
-        return new ArrayList<>(byKey.values());
+        return unambiguousByIds(new ArrayList<>(byKey.values()));
+    }
+
+    /**
+     * A /dev/disk/by-id name is worth giving only when it names one drive: two drives that report the
+     * same WWN (a capture has two) would have an installer pick either. Both lose the name, with a warning.
+     */
+    private List<Drive> unambiguousByIds(List<Drive> drives) {
+        Map<String, List<Drive>> byPath = new LinkedHashMap<>();
+        for (Drive d : drives) if (d.byIdPath() != null) byPath.computeIfAbsent(d.byIdPath(), k -> new ArrayList<>()).add(d);
+        List<Drive> out = new ArrayList<>();
+        for (Drive d : drives) {
+            List<Drive> same = d.byIdPath() == null ? List.of() : byPath.get(d.byIdPath());
+            if (same.size() > 1) {
+                if (same.get(0) == d) {
+                    warnings.add("drives " + String.join(", ", same.stream().map(x -> x.bay() + " (serial " + x.serial()
+                            + ")").toList()) + " report the same identifier: no /dev/disk/by-id name for them ("
+                            + d.byIdPath() + " would name more than one)");
+                }
+                out.add(new Drive(d.bay(), d.manufacturer(), d.model(), d.serial(), d.capacityBytes(), d.protocol(),
+                        d.media(), null));
+            } else {
+                out.add(d);
+            }
+        }
+        return out;
     }
 
     private void addDrive(Map<String, Drive> byKey, JsonNode d) {
