@@ -524,7 +524,10 @@ public final class RedfishClient implements AutoCloseable {
         try {
             for (int attempt = 0; ; attempt++) {
                 // A DELETE may be repeated: on a broken connection, once more on a fresh one.
-                OkHttpClient client = attempt == 0 ? http : fresh;
+                // Bounded shorter than a read: this runs on error paths and on Ctrl-C; long enough for a busy BMC.
+                OkHttpClient client = (attempt == 0 ? http : fresh).newBuilder()
+                        .readTimeout(min(options.readTimeout(), Duration.ofSeconds(10)))
+                        .callTimeout(min(options.answerTimeout(), Duration.ofSeconds(15))).build();
                 try (Response r = client.newCall(request).execute()) {
                     if (!r.isSuccessful() && r.code() != 404) {
                         options.log().warn(host + ": deleting the BMC session gave HTTP " + r.code());
@@ -539,6 +542,10 @@ public final class RedfishClient implements AutoCloseable {
         } finally {
             closeConnections();
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Closes this BMC's connections (BMCs have few to give); the shared pool drops them on next use. */
