@@ -1,8 +1,11 @@
 #!/bin/sh
 # Scrape benchmarks (run on demand, not part of the test suite):
 #   src/bench/scrape.sh lenovo     one lenovo-sr650-xcc with its recorded latencies: metal vs python3-sushy
-#   src/bench/scrape.sh fleet 500 [P...]  500 emulated BMCs, 100 ms per request, 2 concurrent requests each,
-#                               scrape --all at --parallel P (default: 500, then 32)
+#   src/bench/scrape.sh fleet 500  500 emulated BMCs, 250 ms per request, 2 concurrent requests each: one
+#                               host alone vs scrape --all with the default options, on JDK 17 and Temurin 25
+#                               (METAL_BENCH_JDKS="/usr/lib/jvm/..." to choose); wall times, ratio, peak
+#                               threads and RSS of metal, CPU seconds of metal and of the emulated fleet
+#   src/bench/scrape.sh fleet-parallel 500 [P...]  the same fleet at 100 ms, scrape --all at --parallel P
 #   src/bench/scrape.sh serve-fleet 500   the same fleet, imported into a state file, served until killed
 #                               (for profiling metal by hand; prints the state file's path)
 set -e

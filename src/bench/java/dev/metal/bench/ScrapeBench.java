@@ -16,8 +16,9 @@ import java.util.concurrent.Executors;
 /**
  * Scrape benchmarks, run on demand (src/bench/scrape.sh), printing figures:
  *   lenovo  - one lenovo-sr650-xcc with its recorded per-resource latencies: metal scrape vs python3-sushy
- *   fleet N [P...] - N emulated BMCs, 100 ms per request, 2 concurrent requests each: metal scrape --all
- *                    at --parallel P (default: N, then 32)
+ *   fleet N        - N emulated BMCs, 250 ms per request, 2 concurrent requests each: one host alone vs
+ *                    scrape --all with the default options, on JDK 17 and 25 (wall, ratio, threads, RSS, CPU)
+ *   fleet-parallel N [P...] - the same fleet at 100 ms: scrape --all at --parallel P (default: N, then 32)
  *   serve-fleet N  - the same fleet, imported into a state file, served until killed (for profiling by hand)
  */
 public final class ScrapeBench {
@@ -44,7 +45,8 @@ public final class ScrapeBench {
             Thread.sleep(Long.MAX_VALUE);
         }
         if (which.equals("lenovo")) lenovo(project, mockups, metal);
-        else fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500,
+        else if (which.equals("fleet")) fleetVsOne(project, mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        else if (which.equals("fleet-parallel")) fleet(mockups, metal, args.length > 1 ? Integer.parseInt(args[1]) : 500,
                 args.length > 2 ? List.of(args).subList(2, args.length) : null);
         System.exit(0);
     }
@@ -120,6 +122,10 @@ public final class ScrapeBench {
     }
 
     static Fleet startFleet(Path mockups, Path metal, int n) throws Exception {
+        return startFleet(mockups, metal, n, 100);
+    }
+
+    static Fleet startFleet(Path mockups, Path metal, int n, long latencyMs) throws Exception {
         // One tree shared by every BMC: generated-hardware stand-in with $expand in the service root.
         Map<String, ObjectNode> tree = RedfishEmulator.readMockup(mockups.resolve("dmtf-public-localstorage"));
         ExecutorService shared = Executors.newCachedThreadPool(r -> {
@@ -130,7 +136,7 @@ public final class ScrapeBench {
         List<RedfishEmulator> bmcs = new ArrayList<>();
         RedfishEmulator.SharedAnswers answers = new RedfishEmulator.SharedAnswers();
         for (int i = 0; i < n; i++) {
-            bmcs.add(RedfishEmulator.builder().resources(tree).latencyMs(100)
+            bmcs.add(RedfishEmulator.builder().resources(tree).latencyMs(latencyMs)
                     .maxConcurrent(2, RedfishEmulator.Overload.WAIT).maxSessions(4).executor(shared).shareAnswers(answers).build());
         }
         Path dir = Files.createTempDirectory("metal-bench");
@@ -203,6 +209,100 @@ public final class ScrapeBench {
                 System.out.printf("  cpu: metal %.2f s (%.2f s of it in the kernel), emulated fleet %.2f s (both on the"
                         + " same cores)%n", cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], cpu1[0] - cpu0[0]);
             }
+        }
+    }
+
+    /**
+     * The issue's measure: N BMCs answering each request in 250 ms, 2 requests at a time each; one host
+     * scraped alone, then the whole fleet with the default options (scrape --all), in the same run, on
+     * each JDK given in METAL_BENCH_JDKS (default: the one running this and any Temurin 25 in /usr/lib/jvm).
+     * Prints wall times, their ratio, the metal process's peak threads and peak RSS, and CPU seconds of
+     * metal and of the emulated fleet (both share this machine's cores).
+     */
+    static void fleetVsOne(Path project, Path mockups, Path metal, int n) throws Exception {
+        long latency = Long.getLong("metal.bench.latencyMs", 250);
+        List<String> jdks = new ArrayList<>();
+        String given = System.getenv("METAL_BENCH_JDKS");
+        if (given != null && !given.isBlank()) {
+            jdks.addAll(List.of(given.trim().split("[ :,]+")));
+        } else {
+            jdks.add(Path.of(System.getProperty("java.home")).toString());
+            try (var s = Files.list(Path.of("/usr/lib/jvm"))) {
+                s.filter(p -> p.getFileName().toString().startsWith("temurin-25")).sorted().findFirst()
+                        .ifPresent(p -> jdks.add(p.toString()));
+            }
+        }
+        System.out.printf("fleet of %d emulated BMCs, %d ms per request, 2 requests at a time each; %d cores%n", n,
+                latency, Runtime.getRuntime().availableProcessors());
+        try (Fleet f = startFleet(mockups, metal, n, latency)) {
+            for (String jdk : jdks) {
+                // Untimed: the launcher's class cache for this JDK, and the emulators' JIT.
+                timed(f, metal, jdk, "scrape", "--all");
+                awaitNoCacheTraining(metal);
+                Run one = timed(f, metal, jdk, "scrape", "h0");
+                Run all = timed(f, metal, jdk, "scrape", "--all");
+                JsonNode res = JSON.readTree(all.out);
+                System.out.printf("%s:%n", jdk);
+                System.out.printf("  one host alone:   wall %6.2f s  peak threads %5d  peak RSS %5d MiB  cpu metal %5.2f s%n",
+                        one.wall, one.threads, one.rssKib / 1024, one.cpuMetal);
+                System.out.printf("  whole fleet:      wall %6.2f s  peak threads %5d  peak RSS %5d MiB  cpu metal %5.2f s,"
+                        + " emulators %5.2f s  (ok %s, failed %s)%n", all.wall, all.threads, all.rssKib / 1024,
+                        all.cpuMetal, all.cpuEmulators, res.path("ok").asText(), res.path("failed").asText());
+                System.out.printf("  ratio fleet / one host: %.2f (target 1.5)%n", all.wall / one.wall);
+            }
+        }
+    }
+
+    record Run(String out, double wall, int threads, long rssKib, double cpuMetal, double cpuEmulators) {}
+
+    private static Run timed(Fleet f, Path metal, String jdk, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(metal.toString(), "--state", f.state().toString(), "--json"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(f.dir().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("JAVA_HOME", jdk);
+        String opts = System.getenv("METAL_BENCH_JAVA_OPTS");
+        if (opts != null) pb.environment().put("JAVA_TOOL_OPTIONS", opts);
+        double[] cpu0 = cpu();
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        // The launcher execs java: the same process, whose threads and memory are polled while it runs.
+        int[] threads = {0};
+        long[] rss = {0};
+        Thread poll = new Thread(() -> {
+            Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
+            while (p.isAlive()) {
+                try {
+                    for (String line : Files.readAllLines(status)) {
+                        if (line.startsWith("Threads:")) threads[0] = Math.max(threads[0], Integer.parseInt(line.substring(8).trim()));
+                        if (line.startsWith("VmHWM:")) rss[0] = Math.max(rss[0], Long.parseLong(line.replaceAll("\\D", "")));
+                    }
+                    Thread.sleep(20);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        poll.setDaemon(true);
+        poll.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        int code = p.waitFor();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        poll.join();
+        double[] cpu1 = cpu();
+        if (code != 0 && code != 3) throw new IllegalStateException(String.join(" ", cmd) + " exited " + code + ": " + out);
+        return new Run(out, wall, threads[0], rss[0], cpu1[1] - cpu0[1], cpu1[0] - cpu0[0]);
+    }
+
+    /** The launcher trains its class cache for a new JDK in the background: wait until that is done. */
+    private static void awaitNoCacheTraining(Path metal) throws Exception {
+        Path cache = metal.getParent().getParent().resolve("cache");
+        for (int i = 0; i < 600; i++) {
+            try (var s = Files.list(cache)) {
+                if (s.noneMatch(p -> p.toString().endsWith(".lock"))) return;
+            } catch (IOException e) {
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 

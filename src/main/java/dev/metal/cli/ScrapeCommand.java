@@ -50,7 +50,9 @@ public final class ScrapeCommand extends BaseCommand {
 
     @Override
     public Map<String, String> defaults() {
-        return Map.of("--parallel", "32", "--timeout", "30s");
+        // BMCs are slow and metal waits on them, not on the CPU: every host of a fleet is read at once, up to
+        // this many; each BMC still gets only --bmc-concurrency requests at a time.
+        return Map.of("--parallel", String.valueOf(ScrapeService.DEFAULT_PARALLEL), "--timeout", "30s");
     }
 
     @Override

@@ -48,9 +48,27 @@ public final class InventoryMapper {
         List<JsonNode> systems = members(root == null ? null : root.get("Systems"));
         List<JsonNode> chassis = members(root == null ? null : root.get("Chassis"));
         List<SystemInfo> out = new ArrayList<>();
-        for (JsonNode s : systems) out.add(system(s, systems.size() == 1 ? chassis : chassisOf(s)));
-        BmcInfo bmc = bmc(members(root == null ? null : root.get("Managers")));
+        for (JsonNode s : systems) {
+            // A shape no BMC was seen to send must cost that system, with a warning, not the whole scrape.
+            try {
+                out.add(system(s, systems.size() == 1 ? chassis : chassisOf(s)));
+            } catch (RuntimeException e) {
+                warnings.add(where(s) + ": could not be read (internal error, please report: " + e + ")");
+            }
+        }
+        BmcInfo bmc = null;
+        try {
+            bmc = bmc(members(root == null ? null : root.get("Managers")));
+        } catch (RuntimeException e) {
+            warnings.add("/redfish/v1/Managers: could not be read (internal error, please report: " + e + ")");
+        }
         return new Inventory(scrapedAt, out, bmc, dedupe(warnings));
+    }
+
+    /** The URI of a resource, for warnings. */
+    private static String where(JsonNode r) {
+        JsonNode id = r.path("@odata.id");
+        return id.isTextual() ? Uris.path(id.asText()) : "a resource without @odata.id";
     }
 
     private SystemInfo system(JsonNode s, List<JsonNode> chassis) {
@@ -126,6 +144,18 @@ public final class InventoryMapper {
             for (JsonNode d : members(c.get("Drives"))) addDrive(byKey, d);
             for (JsonNode d : refsOf(c.path("Links").get("Drives"))) addDrive(byKey, d);
         }
+        // Older iLOs list drives only in their SmartStorage view; a drive also seen above counts once (its serial).
+        for (String oem : new String[] {"Hpe", "Hp"}) {
+            JsonNode smart = get(linkOf(s.path("Oem").path(oem).path("Links").get("SmartStorage")));
+            if (smart == null) continue;
+            for (JsonNode controller : members(smart.path("Links").get("ArrayControllers"))) {
+                String slot = text(controller, "Location");
+                slot = slot == null ? null : slot.replaceFirst("(?i)^slot\\s*", "");
+                for (JsonNode d : members(controller.path("Links").get("PhysicalDrives"))) {
+                    addSmartStorageDrive(byKey, d, slot);
+                }
+            }
+        }
         if (storage.isEmpty()) {
             for (JsonNode ss : members(s.get("SimpleStorage"))) {
                 int i = 0;
@@ -140,7 +170,32 @@ public final class InventoryMapper {
                 }
             }
         }
-        return new ArrayList<>(byKey.values());
+        return unambiguousByIds(new ArrayList<>(byKey.values()));
+    }
+
+    /**
+     * A /dev/disk/by-id name is worth giving only when it names one drive: two drives that report the
+     * same WWN (a capture has two) would have an installer pick either. Both lose the name, with a warning.
+     */
+    private List<Drive> unambiguousByIds(List<Drive> drives) {
+        Map<String, List<Drive>> byPath = new LinkedHashMap<>();
+        for (Drive d : drives) if (d.byIdPath() != null) byPath.computeIfAbsent(d.byIdPath(), k -> new ArrayList<>()).add(d);
+        List<Drive> out = new ArrayList<>();
+        for (Drive d : drives) {
+            List<Drive> same = d.byIdPath() == null ? List.of() : byPath.get(d.byIdPath());
+            if (same.size() > 1) {
+                if (same.get(0) == d) {
+                    warnings.add("drives " + String.join(", ", same.stream().map(x -> x.bay() + " (serial " + x.serial()
+                            + ")").toList()) + " report the same identifier: no /dev/disk/by-id name for them ("
+                            + d.byIdPath() + " would name more than one)");
+                }
+                out.add(new Drive(d.bay(), d.manufacturer(), d.model(), d.serial(), d.capacityBytes(), d.protocol(),
+                        d.media(), null));
+            } else {
+                out.add(d);
+            }
+        }
+        return out;
     }
 
     private void addDrive(Map<String, Drive> byKey, JsonNode d) {
@@ -154,8 +209,49 @@ public final class InventoryMapper {
         Drive drive = new Drive(bay, text(d, "Manufacturer"), model, serial, capacity(d), protocol, media,
                 realSerial ? byId(protocol, model, serial, d) : null);
         // The same drive under Storage and under Chassis counts once; a placeholder serial identifies nothing.
-        String key = realSerial ? "serial:" + serial : "uri:" + Uris.key(d.path("@odata.id").asText(bay));
+        JsonNode id = d.path("@odata.id");
+        String key = realSerial ? "serial:" + serial
+                : id.isTextual() ? "uri:" + Uris.key(id.asText()) : "bay:" + bay + ":" + byKey.size();
         byKey.putIfAbsent(key, drive);
+    }
+
+    /** HPE's SmartStorage disk: InterfaceType for the protocol, CapacityMiB (or CapacityGB), Location "1I:1:1". */
+    private void addSmartStorageDrive(Map<String, Drive> byKey, JsonNode d, String controllerSlot) {
+        if (d == null || absent(d)) return;
+        String serial = text(d, "SerialNumber");
+        String model = first(text(d, "Model"), text(d, "Name"));
+        String bay = first(smartStorageBay(text(d, "Location"), controllerSlot), text(d, "Id"));
+        String protocol = protocol(text(d, "InterfaceType"));
+        String media = text(d, "MediaType");
+        Long bytes = null;
+        Integer mib = integer(d, "CapacityMiB");
+        Integer gb = integer(d, "CapacityGB");
+        if (mib != null) bytes = mib * 1024L * 1024L;
+        else if (gb != null) bytes = gb * 1_000_000_000L;
+        boolean realSerial = serial != null && !NO_SERIAL.contains(serial.toLowerCase(Locale.ROOT));
+        Drive drive = new Drive(bay, text(d, "Manufacturer"), model, serial, bytes, protocol, media,
+                realSerial ? byId(protocol, model, serial, d) : null);
+        JsonNode id = d.path("@odata.id");
+        String key = realSerial ? "serial:" + serial
+                : id.isTextual() ? "uri:" + Uris.key(id.asText()) : "bay:" + bay + ":" + byKey.size();
+        byKey.putIfAbsent(key, drive);
+    }
+
+    /**
+     * The bay as the standard Drive view of the same iLO names it ("Slot=12:Port=2I:Box=1:Bay=1"), from the
+     * SmartStorage location "2I:1:1" (port:box:bay) and its controller's "Slot 12", so that profiles match either.
+     */
+    static String smartStorageBay(String location, String controllerSlot) {
+        if (location == null) return null;
+        String[] p = location.split(":");
+        if (p.length != 3) return location;
+        return (controllerSlot == null ? "" : "Slot=" + controllerSlot + ":") + "Port=" + p[0] + ":Box=" + p[1] + ":Bay=" + p[2];
+    }
+
+    private static String linkOf(JsonNode link) {
+        if (link == null || !link.isObject()) return null;
+        JsonNode id = link.path("@odata.id");
+        return id.isTextual() ? id.asText() : null;
     }
 
     private static String protocol(String p) {
@@ -370,7 +466,7 @@ public final class InventoryMapper {
     }
 
     private JsonNode get(String uri) {
-        return uri == null ? null : resources.get(Uris.key(uri));
+        return uri == null || uri.isBlank() ? null : resources.get(Uris.key(uri));
     }
 
     /** The members of the collection a link points to (in the BMC's order). */

@@ -13,7 +13,7 @@ final class Links {
     /** The collections whose members make the inventory, by the last segment of their URI. */
     static final java.util.Set<String> WANTED = java.util.Set.of("systems", "chassis", "managers", "processors",
             "memory", "storage", "drives", "ethernetinterfaces", "networkadapters", "networkports", "ports",
-            "networkdevicefunctions", "pciedevices", "simplestorage", "basenetworkadapters");
+            "networkdevicefunctions", "pciedevices", "simplestorage", "basenetworkadapters", "arraycontrollers", "diskdrives");
 
     /** Whether the members of the collection at this URI are inventory (USB ports are not NIC ports). */
     static boolean wanted(String uri) {
@@ -38,11 +38,40 @@ final class Links {
     }
 
     static List<String> follow(JsonNode r) {
+        return follow(r, null);
+    }
+
+    /**
+     * The links of a resource worth reading; links that are broken (a member without @odata.id, an
+     * @odata.id that is not text) are told to {@code problems} as "Property: what is wrong".
+     */
+    static List<String> follow(JsonNode r, java.util.function.Consumer<String> problems) {
         List<String> out = new ArrayList<>();
+        java.util.function.Consumer<String> report = problems == null ? p -> { } : problems;
+        List<String> all = follow0(r, report);
+        for (String l : all) if (!out.contains(l)) out.add(l);
+        return out;
+    }
+
+    private static List<String> follow0(JsonNode r, java.util.function.Consumer<String> problems) {
+        List<String> out = new ArrayList<>();
+        if (!r.isObject()) return out;
         if (isCollection(r)) {
             // Only the collections the inventory needs: an expanded answer also holds VLANs, Volumes, logs...
             if (wanted(r.path("@odata.id").asText(""))) {
-                refs(r.get("Members"), out);
+                JsonNode members = r.get("Members");
+                if (members != null && !members.isArray()) {
+                    problems.accept("Members is " + kind(members) + ", not a list");
+                }
+                int i = 0;
+                for (JsonNode m : members == null || !members.isArray() ? List.<JsonNode>of() : members) {
+                    if (!m.path("@odata.id").isTextual()) {
+                        problems.accept("Members[" + i + "] has no @odata.id" + (m.isObject() && m.size() > 0
+                                ? " (read as it is given)" : " (skipped)"));
+                    }
+                    i++;
+                }
+                refs(members, out);
             }
             return out;
         }
@@ -52,9 +81,14 @@ final class Links {
                 refs(r, out, "Processors", "Memory", "Storage", "EthernetInterfaces", "PCIeDevices");
                 // SimpleStorage is the old model: read it only when that is all there is.
                 if (!r.has("Storage")) refs(r, out, "SimpleStorage");
-                // HPE names NIC slots only in its own adapter view.
-                refs(r.path("Oem").path("Hpe").path("Links"), out, "NetworkAdapters");
+                // HPE names NIC slots only in its own adapter view, and older iLOs list drives only in SmartStorage.
+                for (String oem : new String[] {"Hpe", "Hp"}) {
+                    refs(r.path("Oem").path(oem).path("Links"), out, "NetworkAdapters", "SmartStorage");
+                }
             }
+            case "HpeSmartStorage", "HpSmartStorage" -> refs(r.path("Links"), out, "ArrayControllers");
+            case "HpeSmartStorageArrayController", "HpSmartStorageArrayController" ->
+                    refs(r.path("Links"), out, "PhysicalDrives");
             case "Storage" -> refs(r, out, "Drives");
             case "Chassis" -> {
                 refs(r, out, "Drives", "NetworkAdapters", "PCIeDevices");
@@ -65,6 +99,11 @@ final class Links {
             default -> { }
         }
         return out;
+    }
+
+    private static String kind(JsonNode v) {
+        return v.isObject() ? "an object" : v.isTextual() ? "text" : v.isNumber() ? "a number" : v.isNull() ? "null"
+                : v.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /** The links held in these properties: a single {"@odata.id"} or an array of them. */

@@ -48,31 +48,53 @@ import okhttp3.ResponseBody;
  * and a different one later is an error naming both fingerprints.
  */
 public final class RedfishClient implements AutoCloseable {
-    /** How to talk to a BMC, and where diagnostics go. */
-    public record Options(Duration connectTimeout, Duration readTimeout, int retries, int maxConcurrent,
-                          boolean insecure, Log log) {
+    /**
+     * How to talk to a BMC, and where diagnostics go.
+     *
+     * @param connectTimeout how long a TCP (and TLS) connection may take to open (default 10 s)
+     * @param readTimeout    how long to wait for the answer's headers, and for each next piece of it (default 30 s,
+     *                       {@code --timeout})
+     * @param answerTimeout  how long one request may take in all, headers and body: a BMC that dribbles an answer
+     *                       a byte at a time cannot hold a scrape forever (default: the read timeout plus 30 s)
+     * @param retries        retries after a timeout or a 5xx answer, with backoff (default 2); a connection that
+     *                       breaks under a request (a stray byte, an empty status line, a reset) is retried once
+     *                       more on a fresh connection, on top of these
+     * @param maxConcurrent  requests in flight on this BMC (default 2)
+     */
+    public record Options(Duration connectTimeout, Duration readTimeout, Duration answerTimeout, int retries,
+                          int maxConcurrent, boolean insecure, Log log) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(30), 2, 2, false, Log.stderr());
+            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 2, false,
+                    Log.stderr());
         }
 
+        /** The read timeout; the answer timeout follows it (30 s more), unless set after. */
         public Options withReadTimeout(Duration timeout) {
-            return new Options(connectTimeout, timeout, retries, maxConcurrent, insecure, log);
+            return new Options(connectTimeout, timeout, timeout.plusSeconds(30), retries, maxConcurrent, insecure, log);
+        }
+
+        public Options withConnectTimeout(Duration timeout) {
+            return new Options(timeout, readTimeout, answerTimeout, retries, maxConcurrent, insecure, log);
+        }
+
+        public Options withAnswerTimeout(Duration timeout) {
+            return new Options(connectTimeout, readTimeout, timeout, retries, maxConcurrent, insecure, log);
         }
 
         public Options withMaxConcurrent(int max) {
-            return new Options(connectTimeout, readTimeout, retries, max, insecure, log);
+            return new Options(connectTimeout, readTimeout, answerTimeout, retries, max, insecure, log);
         }
 
         public Options withInsecure(boolean value) {
-            return new Options(connectTimeout, readTimeout, retries, maxConcurrent, value, log);
+            return new Options(connectTimeout, readTimeout, answerTimeout, retries, maxConcurrent, value, log);
         }
 
         public Options withRetries(int value) {
-            return new Options(connectTimeout, readTimeout, value, maxConcurrent, insecure, log);
+            return new Options(connectTimeout, readTimeout, answerTimeout, value, maxConcurrent, insecure, log);
         }
 
         public Options withLog(Log value) {
-            return new Options(connectTimeout, readTimeout, retries, maxConcurrent, insecure, value);
+            return new Options(connectTimeout, readTimeout, answerTimeout, retries, maxConcurrent, insecure, value);
         }
     }
 
@@ -94,6 +116,12 @@ public final class RedfishClient implements AutoCloseable {
             for (int i = 0; i < POOLS.length; i++) POOLS[i] = new ConnectionPool(1024, 5, TimeUnit.SECONDS);
         }
 
+        /**
+         * Keeps no idle connection: each one is closed when its answer is read, so a call here always opens a
+         * fresh one. One for the process: a pool per BMC would give OkHttp's task runner a thread each.
+         */
+        static final ConnectionPool FRESH = new ConnectionPool(0, 1, TimeUnit.SECONDS);
+
         static ConnectionPool pool(URI base) {
             return POOLS[Math.floorMod(base.getAuthority().hashCode(), POOLS.length)];
         }
@@ -109,7 +137,17 @@ public final class RedfishClient implements AutoCloseable {
     private final String password;
     private final Options options;
     private final OkHttpClient http;
+    /**
+     * The same client on a connection of its own, closed after one answer: for the login (a session POST
+     * must never meet a connection the BMC may have given up on) and for the one retry after a connection
+     * broke under a request.
+     */
+    private final OkHttpClient fresh;
     private final Semaphore permits;
+    /** Calls whose request went out, in part or whole: their failure may have reached the BMC. */
+    private final Set<Call> sent = ConcurrentHashMap.newKeySet();
+    /** Set once the BMC answered HTTP/1.0 or "Connection: close": each request then asks for its own connection. */
+    private volatile boolean connectionPerRequest;
     private final PinningTrust trust;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
@@ -138,11 +176,25 @@ public final class RedfishClient implements AutoCloseable {
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
-                .retryOnConnectionFailure(true)
+                .callTimeout(options.answerTimeout())
+                // OkHttp would send a POST again after a broken connection: a second session, a second reset.
+                // Retries are ours, and only where repeating is harmless.
+                .retryOnConnectionFailure(false)
+                .addNetworkInterceptor(this::oneAnswerPerConnection)
                 .eventListener(new EventListener() {
                     @Override
                     public void connectionAcquired(Call call, Connection connection) {
                         connections.add(connection);
+                    }
+
+                    @Override
+                    public void requestHeadersStart(Call call) {
+                        sent.add(call);
+                    }
+
+                    @Override
+                    public void callEnd(Call call) {
+                        sent.remove(call);
                     }
                 });
         if (base.getScheme().equals("https")) {
@@ -156,6 +208,38 @@ public final class RedfishClient implements AutoCloseable {
             }
         }
         this.http = b.build();
+        this.fresh = http.newBuilder().connectionPool(Base.FRESH).build();
+    }
+
+    /**
+     * An HTTP/1.0 answer without keep-alive, or one with "Connection: close", ends its connection: the
+     * server closes it (DMTF's reference server, GoAhead and older BMC stacks, some after a stray CRLF).
+     * OkHttp would pool it anyway and the next request would meet a dead socket or the stray bytes. The
+     * body is read here, the socket closed (the pool drops closed sockets), and from then on every request
+     * to this BMC says "Connection: close" itself.
+     */
+    private Response oneAnswerPerConnection(okhttp3.Interceptor.Chain chain) throws IOException {
+        Response r = chain.proceed(chain.request());
+        boolean http10 = r.protocol() == okhttp3.Protocol.HTTP_1_0
+                && !"keep-alive".equalsIgnoreCase(String.valueOf(r.header("Connection")).trim());
+        boolean close = "close".equalsIgnoreCase(String.valueOf(r.header("Connection")).trim());
+        if (!http10 && !close) return r;
+        if (!connectionPerRequest) {
+            connectionPerRequest = true;
+            options.log().debug(host + ": the BMC answers " + (http10 ? "HTTP/1.0" : "Connection: close")
+                    + "; one connection per request from here on");
+        }
+        ResponseBody body = r.body();
+        byte[] data = body == null ? new byte[0] : body.bytes();
+        Connection c = chain.connection();
+        if (c != null) {
+            try {
+                c.socket().close();
+            } catch (IOException e) {
+                // already closed by the BMC
+            }
+        }
+        return r.newBuilder().body(ResponseBody.create(data, body == null ? null : body.contentType())).build();
     }
 
     /**
@@ -205,7 +289,10 @@ public final class RedfishClient implements AutoCloseable {
                 .post(RequestBody.create(body.toString(), JSON_TYPE)).build();
         for (int attempt = 0; ; attempt++) {
             int status;
-            try (Response r = call(request)) {
+            Call call = fresh.newCall(perRequest(request));
+            permits.acquireUninterruptibly();
+            requests.incrementAndGet();
+            try (Response r = call.execute()) {
                 status = r.code();
                 if (r.isSuccessful()) {
                     token = r.header("X-Auth-Token");
@@ -219,13 +306,28 @@ public final class RedfishClient implements AutoCloseable {
                     return;
                 }
             } catch (IOException e) {
-                if (attempt < options.retries() && retryable(e)) {
+                // Sent is sent: the BMC may have opened a session whose token never reached us, and a second
+                // POST would open another. Only a request that never left is tried again.
+                boolean wentOut = sent.remove(call);
+                if (!wentOut && attempt < options.retries() && retryable(e)) {
                     backoff(attempt);
                     continue;
                 }
-                throw failure("/redfish/v1/SessionService/Sessions", e);
+                RedfishException f = failure("/redfish/v1/SessionService/Sessions", e);
+                if (wentOut && trust.changed == null) {
+                    f = new RedfishException(f.getMessage() + " (the login is not sent twice: the BMC may hold a"
+                            + " session from it until it times out)", e);
+                }
+                throw f;
+            } finally {
+                permits.release();
             }
             if (status == 401 || status == 403) {
+                // Some BMCs keep sessions from some accounts and take Basic auth from them all the same.
+                if (basicWorks()) {
+                    options.log().debug(host + ": the session login was refused (" + status + "); Basic auth works");
+                    return;
+                }
                 throw new RedfishException(host + ": BMC refused the login (" + status + "): check bmc_user and bmc_password");
             }
             if (status == 404 || status == 405 || status == 501) {
@@ -244,6 +346,20 @@ public final class RedfishClient implements AutoCloseable {
         }
     }
 
+    /** Whether the BMC takes Basic auth with these credentials: then it is used from here on. */
+    private boolean basicWorks() {
+        basic = Credentials.basic(user, password);
+        Request.Builder rb = new Request.Builder().url(url("/redfish/v1/Systems")).header("Accept", "application/json");
+        authorize(rb);
+        try (Response r = call(rb.build())) {
+            if (r.isSuccessful()) return true;
+        } catch (IOException e) {
+            // a refusal after all
+        }
+        basic = null;
+        return false;
+    }
+
     /** GETs one resource (a path or a full URL). 404 gives null; other failures throw. */
     public JsonNode get(String uri) {
         return get(uri, null);
@@ -253,9 +369,11 @@ public final class RedfishClient implements AutoCloseable {
         Request.Builder rb = new Request.Builder().url(url(uri)).header("Accept", "application/json");
         authorize(rb);
         Request request = rb.build();
+        boolean renewed = false;
+        boolean onFresh = false;
         for (int attempt = 0; ; attempt++) {
             permits.acquireUninterruptibly();
-            try (Response r = send(request)) {
+            try (Response r = send(request, onFresh)) {
                 if (r.code() == 404) return null;
                 if (r.code() >= 500 && attempt < options.retries()) {
                     backoff(attempt);
@@ -267,6 +385,15 @@ public final class RedfishClient implements AutoCloseable {
                 if (etagOut != null) etagOut[0] = r.header("ETag");
                 return parse(r, uri);
             } catch (IOException e) {
+                if (!renewed && brokenConnection(e)) {
+                    // Once, on a connection of its own: this one was dead or out of step with the BMC.
+                    options.log().debug(host + ": " + shortPath(uri) + ": " + e + "; again on a fresh connection");
+                    renewed = true;
+                    onFresh = true;
+                    attempt--;
+                    continue;
+                }
+                onFresh = false;
                 if (attempt < options.retries() && retryable(e)) {
                     backoff(attempt);
                     continue;
@@ -309,8 +436,13 @@ public final class RedfishClient implements AutoCloseable {
         authorize(rb);
         if (etag != null) rb.header("If-Match", etag);
         Request request = rb.build();
+        // A POST is an action the BMC may take twice: it goes on a connection of its own, never a pooled one
+        // the BMC may have dropped, and is not sent again. A PATCH sets a value: once more after a broken connection.
+        boolean onFresh = method.equals("POST");
+        boolean renewed = onFresh;
         for (int attempt = 0; ; attempt++) {
-            try (Response r = call(request)) {
+            permits.acquireUninterruptibly();
+            try (Response r = send(request, onFresh)) {
                 if (r.code() >= 500 && attempt < retries) {
                     backoff(attempt);
                     continue;
@@ -326,11 +458,19 @@ public final class RedfishClient implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 return null; // the action was taken; an unreadable confirmation body does not undo it
             } catch (IOException e) {
+                if (!renewed && brokenConnection(e)) {
+                    renewed = true;
+                    onFresh = true;
+                    attempt--;
+                    continue;
+                }
                 if (attempt < retries && retryable(e)) {
                     backoff(attempt);
                     continue;
                 }
                 throw failure(uri, e);
+            } finally {
+                permits.release();
             }
         }
     }
@@ -380,14 +520,32 @@ public final class RedfishClient implements AutoCloseable {
             closeConnections();
             return;
         }
-        Request request = new Request.Builder().url(url(uri)).header("X-Auth-Token", t).delete().build();
-        try (Response r = http.newBuilder().readTimeout(Duration.ofSeconds(5)).build().newCall(request).execute()) {
-            if (!r.isSuccessful() && r.code() != 404) options.log().warn(host + ": deleting the BMC session gave HTTP " + r.code());
-        } catch (IOException e) {
-            options.log().warn(host + ": could not delete the BMC session: " + e.getMessage());
+        Request request = perRequest(new Request.Builder().url(url(uri)).header("X-Auth-Token", t).delete().build());
+        try {
+            for (int attempt = 0; ; attempt++) {
+                // A DELETE may be repeated: on a broken connection, once more on a fresh one.
+                // Bounded shorter than a read: this runs on error paths and on Ctrl-C; long enough for a busy BMC.
+                OkHttpClient client = (attempt == 0 ? http : fresh).newBuilder()
+                        .readTimeout(min(options.readTimeout(), Duration.ofSeconds(10)))
+                        .callTimeout(min(options.answerTimeout(), Duration.ofSeconds(15))).build();
+                try (Response r = client.newCall(request).execute()) {
+                    if (!r.isSuccessful() && r.code() != 404) {
+                        options.log().warn(host + ": deleting the BMC session gave HTTP " + r.code());
+                    }
+                    return;
+                } catch (IOException e) {
+                    if (attempt == 0 && brokenConnection(e)) continue;
+                    options.log().warn(host + ": could not delete the BMC session: " + e.getMessage());
+                    return;
+                }
+            }
         } finally {
             closeConnections();
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Closes this BMC's connections (BMCs have few to give); the shared pool drops them on next use. */
@@ -426,28 +584,62 @@ public final class RedfishClient implements AutoCloseable {
     }
 
     private Response send(Request request) throws IOException {
-        requests.incrementAndGet();
-        return http.newCall(request).execute();
+        return send(request, false);
     }
 
-    private JsonNode parse(Response r, String uri) {
+    private Response send(Request request, boolean onFresh) throws IOException {
+        requests.incrementAndGet();
+        return (onFresh ? fresh : http).newCall(perRequest(request)).execute();
+    }
+
+    /** The request as this BMC wants it: asking for its own connection once the BMC showed it keeps none. */
+    private Request perRequest(Request request) {
+        return connectionPerRequest ? request.newBuilder().header("Connection", "close").build() : request;
+    }
+
+    /**
+     * Whether the connection broke under the request (reset, closed, a stray byte or an empty line where
+     * the status line belongs, an answer cut short): a fresh connection may well succeed. Timeouts,
+     * refused connections, TLS and certificate failures are not this.
+     */
+    private boolean brokenConnection(IOException e) {
+        if (trust.changed != null || e instanceof SSLException || e instanceof InterruptedIOException
+                || e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException) {
+            return false;
+        }
+        return !String.valueOf(e.getMessage()).contains("follow-up");
+    }
+
+    /** The answer's JSON; an answer cut short is an IOException, for the caller's retry. */
+    private JsonNode parse(Response r, String uri) throws IOException {
+        ResponseBody body = r.body();
+        byte[] data = body == null ? new byte[0] : body.bytes();
+        bytes.addAndGet(data.length);
+        if (data.length == 0) {
+            throw new RedfishException(host + ": " + shortPath(uri) + " answered an empty body (HTTP " + r.code() + ")");
+        }
         try {
-            ResponseBody body = r.body();
-            byte[] data = body == null ? new byte[0] : body.bytes();
-            bytes.addAndGet(data.length);
-            if (data.length == 0) throw new RedfishException(host + ": " + shortPath(uri) + " answered an empty body");
             return JSON.readTree(data);
         } catch (JsonProcessingException e) {
+            String type = r.header("Content-Type");
             throw new RedfishException(host + ": " + shortPath(uri) + " answered malformed JSON ("
-                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
-        } catch (IOException e) {
-            throw failure(uri, e);
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")"
+                    + (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")
+                    ? ", Content-Type " + type : ""));
         }
     }
 
     private RedfishException failure(String uri, IOException e) {
         if (trust.changed != null) return trust.changed;
         String where = host + ": " + shortPath(uri);
+        if (e instanceof java.net.SocketTimeoutException && String.valueOf(e.getMessage()).contains("connect")) {
+            return new RedfishException(where + ": no connection within " + options.connectTimeout().toSeconds() + " s", e);
+        }
+        if (e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException)) {
+            // OkHttp's call timeout: the answer did not arrive in full in time (a dribbling body, slow headers).
+            return new RedfishException(where + " did not answer in full within " + options.answerTimeout().toSeconds()
+                    + " s", e);
+        }
         if (e instanceof InterruptedIOException) {
             return new RedfishException(where + " timed out after " + options.readTimeout().toSeconds() + " s", e);
         }

@@ -31,6 +31,10 @@ public final class Scraper {
         void done(Outcome outcome, int finished, int total);
     }
 
+    /** Warnings about resources the BMC sent broken (links without @odata.id, a list that is none, a shape we cannot read). */
+    private static final java.util.regex.Pattern BROKEN = java.util.regex.Pattern.compile(
+            "has no @odata\\.id|, not a list|not a link that can be read|internal error");
+
     private final RedfishClient.Options options;
     private final int parallel;
     private final Clock clock;
@@ -84,6 +88,10 @@ public final class Scraper {
             client = RedfishClient.forHost(h, pinned, options);
             Walk.Result walk = Walk.loginAndRun(client);
             Inventory inv = InventoryMapper.map(walk, clock.instant());
+            // What the BMC sent broken is worth a line on stderr, with the host: the inventory may lack a part.
+            for (String w : inv.warnings()) {
+                if (BROKEN.matcher(w).find()) options.log().warn(h.hostname() + ": " + w);
+            }
             Duration time = Duration.ofNanos(System.nanoTime() - start);
             options.log().info("scraped " + h.hostname() + " in " + time.toMillis() + " ms (" + client.requests() + " requests)");
             return new Outcome(h.hostname(), inv, null, client.fingerprint(), client.requests(), client.bytes(), time,

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Reads every resource the inventory needs from one BMC, as few requests deep as it can:
@@ -21,11 +20,8 @@ import java.util.concurrent.Executors;
  * the service root offers it) one request brings a whole collection at once.
  */
 public final class Walk {
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "redfish-walk");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Each BMC's extra workers and its service-root read: virtual threads where the JVM has them. */
+    private static final ExecutorService WORKERS = dev.metal.util.Threads.forWaiting("redfish-walk");
 
     private final RedfishClient client;
     private final Map<String, JsonNode> resources = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -231,6 +227,15 @@ public final class Walk {
     }
 
     private void fetch(String uri) {
+        try {
+            fetchOrFail(uri);
+        } catch (IllegalArgumentException e) {
+            // A link OkHttp cannot make a URL of: that resource is not there to read.
+            warnings.add(uri + ": not a link that can be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private void fetchOrFail(String uri) {
         String q = expandQuery;
         JsonNode node = null;
         if (q != null && isCollectionLike(uri)) {
@@ -267,19 +272,22 @@ public final class Walk {
             if (r == node) {
                 // Filed under the URI that was asked for: links point there, even when the body names another
                 // (a capture has Disk-2-0 and Disk-2-1 swapped).
-                String id = r.path("@odata.id").asText(null);
+                String id = r.path("@odata.id").isTextual() ? r.path("@odata.id").asText() : null;
                 if (id != null && !Uris.key(id).equals(Uris.key(fetchedAs))) {
                     warnings.add("resource at " + fetchedAs + " says it is " + id);
                 }
                 resources.put(Uris.key(fetchedAs), r);
                 continue;
             }
-            String id = r.path("@odata.id").asText(null);
-            if (id == null || id.contains("#")) continue; // inline parts such as Storage#/StorageControllers/0
+            String id = r.path("@odata.id").isTextual() ? r.path("@odata.id").asText() : null;
+            if (id == null || id.isBlank() || id.contains("#")) continue; // inline parts such as Storage#/StorageControllers/0
             resources.putIfAbsent(Uris.key(id), r);
         }
         for (JsonNode r : found) {
-            for (String link : Links.follow(r)) enqueue(link, parentDepth + 1);
+            String at = r == node ? fetchedAs : r.path("@odata.id").asText(fetchedAs);
+            for (String link : Links.follow(r, problem -> warnings.add(Uris.path(at) + ": " + problem))) {
+                enqueue(link, parentDepth + 1);
+            }
         }
     }
 

@@ -7,10 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
-/** Work on many hosts at once: a bounded pool of daemon threads, results in the order given. */
+/** Work on many hosts at once: a bounded number in flight, results in the order given. */
 public final class Parallel {
     private Parallel() {}
 
@@ -33,11 +34,32 @@ public final class Parallel {
     public static <T, R> List<R> map(List<T> items, int threads, String name, Function<T, R> work,
                                      BiConsumer<R, Integer> done) {
         if (items.isEmpty()) return List.of();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, items.size())), r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return run(items, Executors.newFixedThreadPool(Math.max(1, Math.min(threads, items.size())), Threads.daemon(name)),
+                work, done);
+    }
+
+    /**
+     * For work that waits (on BMCs, over the network) rather than computes: at most {@code limit}
+     * items at once, each on a virtual thread when the JVM has them (21 and newer), so that thousands
+     * of items in flight cost no more than the waiting; on 17, on as many platform threads.
+     */
+    public static <T, R> List<R> mapWaiting(List<T> items, int limit, String name, Function<T, R> work,
+                                            BiConsumer<R, Integer> done) {
+        if (items.isEmpty()) return List.of();
+        if (!Threads.virtual()) return map(items, limit, name, work, done);
+        Semaphore inFlight = new Semaphore(Math.max(1, limit));
+        return run(items, Threads.forWaiting(name), item -> {
+            inFlight.acquireUninterruptibly();
+            try {
+                return work.apply(item);
+            } finally {
+                inFlight.release();
+            }
+        }, done);
+    }
+
+    private static <T, R> List<R> run(List<T> items, ExecutorService pool, Function<T, R> work,
+                                       BiConsumer<R, Integer> done) {
         try {
             List<Future<R>> futures = new ArrayList<>();
             for (T item : items) futures.add(pool.submit(() -> work.apply(item)));

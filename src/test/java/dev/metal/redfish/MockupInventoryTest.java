@@ -84,6 +84,9 @@ class MockupInventoryTest {
             assertEquals(899527000064L, d.path("capacityBytes").asLong());
             assertEquals("SAS", d.path("protocol").asText());
             assertEquals("HDD", d.path("media").asText());
+            // Two of the capture's drives report the same WWN: a by-id name would pick either of them.
+            assertTrue(d.path("byIdPath").isNull(), d.toString());
+            assertEquals("wwn-0x35d38f11acef7bd3", s.path("drives").get(serials.indexOf("1234567")).path("byIdPath").asText());
         }
     }
 
