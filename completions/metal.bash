@@ -356,11 +356,17 @@ function _picocli_metal_import() {
 
   local commands=""
   local flag_opts="'--dry-run' '--update' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--state'"
+  local arg_opts="'--bmc-user' '--bmc-password' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--bmc-user')
+      return
+      ;;
+    '--bmc-password')
+      return
+      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
