@@ -446,7 +446,7 @@ function _picocli_metal_scrape() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--all' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local flag_opts="'--all' '-q' '--quiet' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--parallel' '--bmc-concurrency' '--timeout' '--retries' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -809,7 +809,7 @@ function _picocli_metal_provision() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local flag_opts="'--dry-run' '-q' '--quiet' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
   local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 

@@ -35,6 +35,9 @@ public final class ScrapeCommand extends BaseCommand {
             description = "Retries on timeouts and 5xx answers, with backoff (default: ${DEFAULT-VALUE}).")
     int retries;
 
+    @Mixin
+    QuietOption quiet;
+
     @Option(names = "--stats", description = "Show requests, bytes and time per host.")
     boolean stats;
 
@@ -60,9 +63,8 @@ public final class ScrapeCommand extends BaseCommand {
         ScrapeService.Options options = new ScrapeService.Options(parallel.parallel, force, repin, providers);
         long start = System.nanoTime();
         List<HostResult> results;
-        try (ProgressBar bar = ProgressBar.open(context(), "scrape", log())) {
-            results = new ScrapeService(services(), store()).scrape(hosts.selection(), options,
-                    (host, error, done, total) -> bar.step(host, error, done, total));
+        try (LiveProgress progress = LiveProgress.open(context(), "scrape", quiet.quiet)) {
+            results = new ScrapeService(services(), store()).scrape(hosts.selection(), options, progress);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         long ok = results.stream().filter(HostResult::ok).count();
