@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = {"Read the hardware inventory of hosts from their BMCs over Redfish.",
             "Many hosts at once; each BMC gets at most --bmc-concurrency requests at a time, its session is",
             "always ended, and its TLS certificate is pinned at first contact (a later change is an error).",
-            "Hosts move to inventoried; a ready host stays ready unless its hardware changed.",
+            "Hosts move to inventoried; a ready or failed host keeps its state unless",
+            "its hardware changed.",
             "Provisioning, active and quarantined hosts are refused unless --force (read only, state kept)."})
 public final class ScrapeCommand extends BaseCommand {
     @Mixin

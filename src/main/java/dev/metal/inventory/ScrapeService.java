@@ -150,9 +150,10 @@ public final class ScrapeService {
         switch (h.state()) {
             case IMPORTED -> next = next.moveTo(HostState.DISCOVERED, "BMC address from the rack CSV", now)
                     .moveTo(HostState.INVENTORIED, "scraped", now);
-            case DISCOVERED, INVENTORIED, FAILED -> next = next.moveTo(HostState.INVENTORIED, "scraped", now);
-            // A ready host stays ready unless its hardware changed; then it must be matched again.
-            case READY -> {
+            case DISCOVERED, INVENTORIED -> next = next.moveTo(HostState.INVENTORIED, "scraped", now);
+            // A ready or failed host keeps its state unless its hardware changed; then it must be
+            // matched again (a failed one, with a DIMM reseated, may then become ready).
+            case READY, FAILED -> {
                 boolean hardwareChanged = h.inventory() == null
                         || !InventoryDiff.diff(h.inventory(), o.inventory()).isEmpty();
                 if (hardwareChanged) next = next.moveTo(HostState.INVENTORIED, "hardware changed", now);
