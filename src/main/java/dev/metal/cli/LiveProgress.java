@@ -164,7 +164,8 @@ final class LiveProgress implements Progress, AutoCloseable {
         List<AttributedString> out = new ArrayList<>();
         AttributedStringBuilder head = new AttributedStringBuilder().style(AttributedStyle.BOLD)
                 .append(label).style(AttributedStyle.DEFAULT)
-                .append(String.format(": %d hosts, %d at work, %d done, %d failed", rows.size(), working,
+                .append(String.format(": %d %s, %d at work, %d done, %d failed", rows.size(),
+                        rows.size() == 1 ? "host" : "hosts", working,
                         rows.size() - working - failed, failed));
         out.add(cut(head.toAttributedString(), width));
         List<Map.Entry<String, Row>> order = new ArrayList<>();

@@ -49,21 +49,8 @@ class LiveProgressTerminalTest {
             String scrape = metal + " --state " + state + " scrape --all --parallel 1 --bmc-concurrency 1";
 
             // On a terminal: the view, redrawn while the hosts are read, then the result alone.
-            String socket = "metal-test-" + ProcessHandle.current().pid();
-            List<String> screens = new ArrayList<>();
-            String last;
-            try {
-                run(tmux.toString(), "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120",
-                        "-y", "30", "sh -c '" + scrape + "; echo exit=$?; sleep 60'");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                do {
-                    Thread.sleep(100);
-                    last = run(tmux.toString(), "-L", socket, "capture-pane", "-p", "-t", "t");
-                    screens.add(last);
-                } while (!last.contains("exit=") && System.nanoTime() < deadline);
-            } finally {
-                new ProcessBuilder(tmux.toString(), "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
-            }
+            List<String> screens = onTerminal(tmux, scrape);
+            String last = screens.get(screens.size() - 1);
             assertTrue(last.contains("exit=0"), last);
             List<String> live = screens.stream().filter(s -> s.contains("scrape: 4 hosts, ")).toList();
             assertTrue(live.stream().anyMatch(s -> s.contains(" at work") && HOST_LINE.matcher(s).find()
@@ -95,6 +82,76 @@ class LiveProgressTerminalTest {
             String quietErr = new String(quiet.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, quiet.waitFor(), quietErr);
             assertEquals("", quietErr);
+        }
+    }
+
+    @Test
+    void provisionShowsEachHostsStepOnATerminalAndInAPipe() throws Exception {
+        Path tmux = Tools.require("tmux", "tmux");
+        Path state = tmp.resolve("state.json");
+        Path dir = tmp.resolve("lab");
+        int bootPort = freePort();
+        Lab.Options options = new Lab.Options(4, 2, 0, List.of(), dir, false, URI.create("http://127.0.0.1:" + bootPort),
+                0, Lab.DEFAULT_IPMI_PORT, Duration.ofSeconds(2));
+        try (Lab lab = Lab.start(options)) {
+            lab.awaitReady(Duration.ofSeconds(60));
+            for (List<String> step : List.of(List.of("import", lab.rackCsv().toString()),
+                    List.of("discover", "--leases", lab.leases().toString(), "--port", Integer.toString(lab.bmcPort())),
+                    List.of("scrape", "--all"), List.of("match", "--all", "--profiles", dir.resolve("profiles").toString()),
+                    List.of("site", "set", dir.resolve("site.yaml").toString()))) {
+                CliRun run = CliRun.metal(state, step.toArray(String[]::new));
+                assertEquals(0, run.exitCode, run.toString());
+            }
+            String provision = launcher() + " --state " + state + " provision --os debian-12 --listen 127.0.0.1:"
+                    + bootPort + " --files " + dir.resolve("files") + " --timeout 60s ";
+
+            List<String> screens = onTerminal(tmux, provision + "lab-r1-n02");
+            String last = screens.get(screens.size() - 1);
+            assertTrue(last.contains("exit=0"), last);
+            assertTrue(screens.stream().anyMatch(s -> s.contains("provision: 1 host, 1 at work")
+                    && Pattern.compile("(?m)^  lab-r1-n02 +provisioning +\\d+\\.\\d s  waiting for the phone-home")
+                    .matcher(s).find()), "no live view of the wait:\n" + String.join("\n--\n", screens));
+            assertFalse(last.contains("provision: 1 host"), "the view is cleared for the result:\n" + last);
+            assertTrue(last.contains("1 active, 0 failed"), last);
+
+            Process piped = new ProcessBuilder("sh", "-c", provision + "lab-r2-n02").redirectInput(
+                    ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            String out = new String(piped.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(piped.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, piped.waitFor(), out + err);
+            assertTrue(Pattern.compile("""
+                    metal: provision: lab-r2-n02 \\[provisioning] slot 1, attempt 1
+                    metal: provision: lab-r2-n02 \\[provisioning] PXE once and power cycle
+                    metal: provision: lab-r2-n02 \\[provisioning] waiting for the phone-home
+                    metal: provision: lab-r2-n02 \\[provisioning] phoned home; boot from disk
+                    metal: provision: lab-r2-n02 \\[active] installed \\(\\d+\\.\\d s\\)
+                    """).matcher(err).find(), err);
+        }
+    }
+
+    /** Runs {@code command} on a terminal of 120x30 that tmux gives it; the screens seen until it ended. */
+    private static List<String> onTerminal(Path tmux, String command) throws Exception {
+        String socket = "metal-test-" + ProcessHandle.current().pid();
+        List<String> screens = new ArrayList<>();
+        try {
+            run(tmux.toString(), "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120",
+                    "-y", "30", "sh -c '" + command + "; echo exit=$?; sleep 60'");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            String last;
+            do {
+                Thread.sleep(100);
+                last = run(tmux.toString(), "-L", socket, "capture-pane", "-p", "-t", "t");
+                screens.add(last);
+            } while (!last.contains("exit=") && System.nanoTime() < deadline);
+        } finally {
+            new ProcessBuilder(tmux.toString(), "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+        }
+        return screens;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 
