@@ -14,6 +14,7 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
+import dev.metal.model.Site;
 import dev.metal.model.SystemicException;
 import dev.metal.state.HostQuery;
 import dev.metal.state.Store;
@@ -144,7 +145,7 @@ public final class ProvisionService {
         if (hostnames.isEmpty()) {
             List<Placement.Choice> chosen = Placement.choose(all, profile, count, options.maxPerRack(), Map.of());
             if (chosen.size() < count) throw notEnough(profile, count, chosen.size());
-            return chosen;
+            return requireManagementMacs(chosen, byName);
         }
         List<Placement.Choice> chosen = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -153,6 +154,18 @@ public final class ProvisionService {
             String problem = problem(h, name);
             if (problem != null) problems.add(problem);
             else chosen.add(new Placement.Choice(name, Placement.rackOf(h), "named on the command line"));
+        }
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        return requireManagementMacs(chosen, byName);
+    }
+
+    /** A host boots from its management NIC: its MAC must be known (rack CSV, or scrape and match) before it is taken. */
+    private List<Placement.Choice> requireManagementMacs(List<Placement.Choice> chosen, Function<String, Host> byName) {
+        Site site = store.site();
+        List<String> problems = new ArrayList<>();
+        for (Placement.Choice c : chosen) {
+            Host h = byName.apply(c.hostname());
+            if (h != null && h.managementMac(site) == null) problems.add(h.unknownManagementMac(site));
         }
         if (!problems.isEmpty()) throw new BadInputException(problems);
         return chosen;

@@ -87,6 +87,22 @@ class StickerCsvLabTest {
             CliRun dhcp = metal(state, 0, "render", "dhcp", "lab-r1-n01");
             assertTrue(dhcp.out.contains(lab.server("lab-r1-n01").mgmtMac()), dhcp.out);
 
+            // A site plan whose management NIC the profile lacks: render and provision say so, and take nothing.
+            Path otherPlan = Files.writeString(tmp.resolve("site.yaml"), Files.readString(dir.resolve("site.yaml"))
+                    .replace("mgmt: mgmt0", "mgmt: oob0"));
+            metal(state, 0, "site", "set", otherPlan.toString());
+            String unknown = "lab-r1-n01: management MAC unknown: the rack CSV gives no mgmt_mac and profile "
+                    + "lab-2u-storage has no NIC oob0 (the site plan's nics.mgmt)";
+            for (List<String> args : List.of(List.of("render", "dhcp", "lab-r1-n01"),
+                    List.of("render", "ipxe", "lab-r1-n01"),
+                    List.of("provision", "lab-r1-n01", "--os", "debian-12", "--dry-run"))) {
+                CliRun said = CliRun.metal(state, args.toArray(String[]::new));
+                assertEquals(2, said.exitCode, said.toString());
+                assertTrue(said.err.contains(unknown), said.err);
+            }
+            assertEquals(HostState.READY, TestState.hosts(state).get("lab-r1-n01").state());
+            metal(state, 0, "site", "set", dir.resolve("site.yaml").toString());
+
             // A mgmt_mac on the sheet that is another server's: the host names the fault, the others stay ready.
             Lab.Server wrong = lab.server("lab-r1-n02");
             Path fixed = Files.writeString(tmp.resolve("third.csv"), "hostname,rack,u,bmc_mac,bmc_user,bmc_password,mgmt_mac\n"
