@@ -14,6 +14,7 @@ import dev.metal.model.Site;
 import dev.metal.profile.ProfileFiles;
 import dev.metal.render.Renderer;
 import dev.metal.render.SitePlans;
+import dev.metal.state.HostQuery;
 import dev.metal.state.Store;
 import dev.metal.util.Log;
 import dev.metal.util.Parallel;
@@ -29,8 +30,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -95,7 +98,9 @@ public final class OnboardService {
         Site site = store.site();
         List<String> names = new ArrayList<>(new LinkedHashSet<>(concat(imported)));
 
-        PerHost work = new PerHost(request, leases, new MatchService(store, profiles), site, told);
+        // One read of every host to start from: each read of the state parses all of it.
+        Map<String, Host> before = byName(store.hosts(HostQuery.all()));
+        PerHost work = new PerHost(request, leases, new MatchService(store, profiles), site, told, before);
         List<Finding> findings;
         try {
             findings = Parallel.map(names, request.parallel(), "metal-onboard", work::onboard);
@@ -109,9 +114,18 @@ public final class OnboardService {
                 .map(f -> request.out().relativize(Path.of(f)).toString()).sorted().toList();
 
         List<OnboardReport.HostLine> lines = new ArrayList<>();
+        Map<String, Host> after = byName(store.hosts(HostQuery.all()));
         for (Finding f : findings) {
-            Host h = store.host(f.hostname());
+            Host h = after.get(f.hostname());
             if (h == null) continue; // removed while we worked
+            if (f.faults().isEmpty() && !h.hasSiteAddresses()) {
+                // Ready, but the site plan gave it no addresses to reserve (its rack is not in it, or full).
+                String why = rendered.failures().stream().filter(m -> m.startsWith(h.hostname() + ": ")).findFirst()
+                        .map(m -> m.substring(h.hostname().length() + 2))
+                        .orElse("rack " + h.rack() + " has no addresses in the site plan");
+                told.failed(h.hostname(), h.state().label(), why);
+                f = Finding.fault(h.hostname(), "reservation", List.of(why));
+            }
             boolean reserved = f.faults().isEmpty();
             if (reserved) told.done(h.hostname(), h.state().label(), "ready; BMC and management NIC reserved");
             lines.add(new OnboardReport.HostLine(h.hostname(), h.rack(), h.u(),
@@ -123,6 +137,12 @@ public final class OnboardService {
         long ready = lines.stream().filter(OnboardReport.HostLine::isReady).count();
         return new OnboardReport(request.csv().toString(), lines, ready, lines.size() - ready,
                 new OnboardReport.Reservations(request.out().toString(), files));
+    }
+
+    private static Map<String, Host> byName(List<Host> hosts) {
+        Map<String, Host> m = new HashMap<>();
+        for (Host h : hosts) m.put(h.hostname(), h);
+        return m;
     }
 
     private static List<String> concat(RackImporter.Outcome o) {
@@ -150,8 +170,11 @@ public final class OnboardService {
         private final MatchService matcher;
         private final Site site;
         private final Progress told;
+        private final Map<String, Host> before;
 
-        PerHost(Request request, Leases.Parsed leases, MatchService matcher, Site site, Progress told) {
+        PerHost(Request request, Leases.Parsed leases, MatchService matcher, Site site, Progress told,
+                Map<String, Host> before) {
+            this.before = before;
             this.request = request;
             this.leases = leases;
             this.matcher = matcher;
@@ -162,7 +185,7 @@ public final class OnboardService {
         Finding onboard(String name) {
             String step = "lease";
             try {
-                Host h = store.host(name);
+                Host h = before.get(name);
                 if (SETTLED.contains(h.state())) {
                     told.working(name, h.state().label(), "left as it is");
                     return settled(h);
@@ -173,15 +196,19 @@ public final class OnboardService {
                             + " ('metal host release' once it is fixed)"));
                 }
                 told.working(name, h.state().label(), "finding the BMC in the leases");
-                Finding noBmc = discover(h);
-                if (noBmc != null) return noBmc;
+                String address = discover(h);
+                if (address == null) {
+                    String fault = "BMC never asked for an address: no DHCP lease for its MAC " + h.bmc().mac() + " in "
+                            + request.leases() + " (cabled to the BMC network? powered?)";
+                    told.failed(h.hostname(), null, fault);
+                    return Finding.fault(h.hostname(), "lease", List.of(fault));
+                }
 
                 step = "scrape";
-                h = store.host(name);
-                told.working(name, h.state().label(), "reading the BMC at " + h.bmc().address());
+                told.working(name, null, "reading the BMC at " + address);
                 ScrapeService.HostResult scraped = scrape(h);
                 if (!scraped.ok()) {
-                    String fault = "BMC at " + h.bmc().address() + " never answered: " + scraped.error();
+                    String fault = "BMC at " + address + " never answered: " + scraped.error();
                     told.failed(name, null, fault);
                     return Finding.fault(name, step, List.of(fault));
                 }
@@ -221,25 +248,19 @@ public final class OnboardService {
         }
 
         /**
-         * The BMC's address from the leases; only when it is new, so that a run over hosts that
-         * were found before changes nothing. Null when the host has an address to go on with.
+         * The BMC's address: from the leases, stored only when it is new, so that a run over
+         * hosts found before changes nothing; else the one known. Null when there is none.
          */
-        private Finding discover(Host h) {
+        private String discover(Host h) {
             Leases.Lease lease = leases.byMac().get(h.bmc().mac());
             String known = h.bmc().address();
-            if (lease == null) {
-                if (known != null) return null;
-                String fault = "BMC never asked for an address: no DHCP lease for its MAC " + h.bmc().mac() + " in "
-                        + request.leases() + " (cabled to the BMC network? powered?)";
-                told.failed(h.hostname(), null, fault);
-                return Finding.fault(h.hostname(), "lease", List.of(fault));
-            }
+            if (lease == null) return known;
             String address = Discoverer.address(lease.ip(), request.scheme(), request.port());
             if (h.state() == HostState.IMPORTED || !address.equals(known)) {
                 new DiscoverService(store).discover(request.leases(), request.format(), List.of(h.hostname()),
                         request.scheme(), request.port());
             }
-            return null;
+            return address;
         }
 
         private ScrapeService.HostResult scrape(Host h) {
