@@ -159,6 +159,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scrape" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} match" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} onboard" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} render" ];    then _picocli_metal; return $?; fi
@@ -215,105 +216,107 @@ function _complete_metal() {
   local cmds2=(scrape)
   local cmds3=(inventory)
   local cmds4=(match)
-  local cmds5=(profile)
-  local cmds6=(site)
-  local cmds7=(render)
-  local cmds8=(template)
-  local cmds9=(power)
-  local cmds10=(boot)
-  local cmds11=(serve)
-  local cmds12=(provision)
-  local cmds13=(pool)
-  local cmds14=(host)
-  local cmds15=(ansible)
-  local cmds16=(demo)
-  local cmds17=(lab)
-  local cmds18=(agent)
-  local cmds19=(completion)
-  local cmds20=(inventory show)
-  local cmds21=(inventory diff)
-  local cmds22=(profile list)
-  local cmds23=(profile show)
-  local cmds24=(profile check)
-  local cmds25=(profile suggest)
-  local cmds26=(site set)
-  local cmds27=(site show)
-  local cmds28=(template list)
-  local cmds29=(template export)
-  local cmds30=(power status)
-  local cmds31=(power on)
-  local cmds32=(power off)
-  local cmds33=(power soft)
-  local cmds34=(power cycle)
-  local cmds35=(power reset)
-  local cmds36=(boot pxe)
-  local cmds37=(boot disk)
-  local cmds38=(boot bios)
-  local cmds39=(boot cdrom)
-  local cmds40=(pool status)
-  local cmds41=(pool target)
-  local cmds42=(pool forecast)
-  local cmds43=(pool warm)
-  local cmds44=(host list)
-  local cmds45=(host show)
-  local cmds46=(host remove)
-  local cmds47=(host history)
-  local cmds48=(host quarantine)
-  local cmds49=(host release)
-  local cmds50=(ansible inventory)
-  local cmds51=(lab up)
-  local cmds52=(lab down)
-  local cmds53=(agent build)
+  local cmds5=(onboard)
+  local cmds6=(profile)
+  local cmds7=(site)
+  local cmds8=(render)
+  local cmds9=(template)
+  local cmds10=(power)
+  local cmds11=(boot)
+  local cmds12=(serve)
+  local cmds13=(provision)
+  local cmds14=(pool)
+  local cmds15=(host)
+  local cmds16=(ansible)
+  local cmds17=(demo)
+  local cmds18=(lab)
+  local cmds19=(agent)
+  local cmds20=(completion)
+  local cmds21=(inventory show)
+  local cmds22=(inventory diff)
+  local cmds23=(profile list)
+  local cmds24=(profile show)
+  local cmds25=(profile check)
+  local cmds26=(profile suggest)
+  local cmds27=(site set)
+  local cmds28=(site show)
+  local cmds29=(template list)
+  local cmds30=(template export)
+  local cmds31=(power status)
+  local cmds32=(power on)
+  local cmds33=(power off)
+  local cmds34=(power soft)
+  local cmds35=(power cycle)
+  local cmds36=(power reset)
+  local cmds37=(boot pxe)
+  local cmds38=(boot disk)
+  local cmds39=(boot bios)
+  local cmds40=(boot cdrom)
+  local cmds41=(pool status)
+  local cmds42=(pool target)
+  local cmds43=(pool forecast)
+  local cmds44=(pool warm)
+  local cmds45=(host list)
+  local cmds46=(host show)
+  local cmds47=(host remove)
+  local cmds48=(host history)
+  local cmds49=(host quarantine)
+  local cmds50=(host release)
+  local cmds51=(ansible inventory)
+  local cmds52=(lab up)
+  local cmds53=(lab down)
+  local cmds54=(agent build)
 
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_agent_build; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_lab_down; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_lab_up; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_inventory_diff; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_inventory_show; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_completion; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_agent; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_lab; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_demo; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_ansible; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_pool; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_provision; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_serve; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_boot; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_power; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_template; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_render; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_site; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_metal_agent_build; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_lab_down; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_lab_up; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_agent; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_lab; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_demo; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_ansible; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_pool; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_provision; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_serve; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_boot; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_power; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_template; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_render; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_site; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_onboard; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_match; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_metal_inventory; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_metal_scrape; return $?; fi
@@ -330,7 +333,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host ansible demo lab agent completion"
+  local commands="import discover scrape inventory match onboard profile site render template power boot serve provision pool host ansible demo lab agent completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -362,11 +365,17 @@ function _picocli_metal_import() {
 
   local commands=""
   local flag_opts="'--dry-run' '--update' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--state'"
+  local arg_opts="'--bmc-user' '--bmc-password' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--bmc-user')
+      return
+      ;;
+    '--bmc-password')
+      return
+      ;;
     '--state')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -446,7 +455,7 @@ function _picocli_metal_scrape() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--all' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local flag_opts="'--all' '-q' '--quiet' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--parallel' '--bmc-concurrency' '--timeout' '--retries' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -548,6 +557,94 @@ function _picocli_metal_match() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `onboard` subcommand.
+function _picocli_metal_onboard() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--leases' '--format' '--scheme' '--port' '--profiles' '--site' '--out' '--bmc-user' '--bmc-password' '--parallel' '--timeout' '--retries' '--state'"
+  local F_option_args=("DNSMASQ" "ISC" "KEA") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--leases')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${F_option_args[@]}" ) )
+      return $?
+      ;;
+    '--scheme')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--profiles')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--site')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--bmc-user')
+      return
+      ;;
+    '--bmc-password')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--retries')
+      return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "onboard" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -809,7 +906,7 @@ function _picocli_metal_provision() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local flag_opts="'--dry-run' '-q' '--quiet' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
   local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 

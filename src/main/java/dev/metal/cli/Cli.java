@@ -27,6 +27,7 @@ public final class Cli {
             ScrapeCommand.class,
             InventoryCommand.class,
             MatchCommand.class,
+            OnboardCommand.class,
             ProfileCommand.class,
             SiteCommand.class,
             RenderCommand.class,

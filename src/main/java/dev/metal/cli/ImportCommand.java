@@ -26,9 +26,19 @@ public final class ImportCommand extends BaseCommand {
     @Option(names = "--update", description = "Let rows change hosts that are already known.")
     boolean update;
 
+    @Option(names = "--bmc-user", paramLabel = "USER",
+            description = "BMC user for the rows that leave bmc_user out or empty.")
+    String bmcUser;
+
+    @Option(names = "--bmc-password", paramLabel = "SECRET",
+            description = "BMC password for the rows that leave bmc_password out or empty: env:VAR or file:PATH "
+                    + "(a literal works too, but shows in the process list).")
+    String bmcPassword;
+
     @Override
     protected Result execute() {
-        RackImporter.Outcome outcome = new ImportService(store()).importFile(file, update, dryRun);
+        RackImporter.Outcome outcome = new ImportService(store()).importFile(file, update, dryRun,
+                new RackCsv.Defaults(bmcUser, bmcPassword));
         return Results.of(outcome, out -> print(out, outcome));
     }
 

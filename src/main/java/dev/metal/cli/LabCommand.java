@@ -33,9 +33,10 @@ public final class LabCommand {
         @Option(names = "--hosts", paramLabel = "N", defaultValue = "6", description = "Servers (default: ${DEFAULT-VALUE}).")
         int hosts;
 
-        @Option(names = "--racks", paramLabel = "R", defaultValue = "0",
-                description = "Racks to spread them over (default: one per " + Lab.PER_RACK_DEFAULT + " servers).")
-        int racks;
+        @Option(names = "--racks", paramLabel = "R",
+                description = "Racks to spread them over, at most " + Lab.MAX_U + " servers each (default: one per "
+                        + Lab.PER_RACK_DEFAULT + " servers).")
+        Integer racks;
 
         @Option(names = "--latency", paramLabel = "MS", defaultValue = "0",
                 description = "Added to every BMC request, in milliseconds (default: ${DEFAULT-VALUE}).")

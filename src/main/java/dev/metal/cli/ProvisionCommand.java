@@ -67,6 +67,9 @@ public final class ProvisionCommand extends BaseCommand {
     @Mixin
     ViaOption via;
 
+    @Mixin
+    QuietOption quiet;
+
     @Option(names = "--resume", description = "Continue the provisioning that an interrupted run left.")
     boolean resume;
 
@@ -82,8 +85,11 @@ public final class ProvisionCommand extends BaseCommand {
                 parallel.parallel, via.via);
         ProvisionService.Serving inProcess = server != null ? null
                 : new ProvisionService.Serving(serving.listen, serving.files(root()));
-        ProvisionReport report = new ProvisionService(services(), store(), options, log(), start)
-                .run(new ProvisionService.Request(hosts, profile, count, dryRun, resume), inProcess);
+        ProvisionReport report;
+        try (LiveProgress progress = LiveProgress.open(context(), "provision", quiet.quiet || dryRun)) {
+            report = new ProvisionService(services(), store(), options, log(), start).progress(progress)
+                    .run(new ProvisionService.Request(hosts, profile, count, dryRun, resume), inProcess);
+        }
         return Results.of(report, out -> print(out, report),
                 report.dryRun() ? ExitCodes.OK : ExitCodes.forHosts(report.failed(), report.active()));
     }

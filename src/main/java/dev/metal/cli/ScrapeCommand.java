@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = {"Read the hardware inventory of hosts from their BMCs over Redfish.",
             "Many hosts at once; each BMC gets at most --bmc-concurrency requests at a time, its session is",
             "always ended, and its TLS certificate is pinned at first contact (a later change is an error).",
-            "Hosts move to inventoried; a ready host stays ready unless its hardware changed.",
+            "Hosts move to inventoried; a ready or failed host keeps its state unless",
+            "its hardware changed.",
             "Provisioning, active and quarantined hosts are refused unless --force (read only, state kept)."})
 public final class ScrapeCommand extends BaseCommand {
     @Mixin
@@ -34,6 +35,9 @@ public final class ScrapeCommand extends BaseCommand {
     @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
             description = "Retries on timeouts and 5xx answers, with backoff (default: ${DEFAULT-VALUE}).")
     int retries;
+
+    @Mixin
+    QuietOption quiet;
 
     @Option(names = "--stats", description = "Show requests, bytes and time per host.")
     boolean stats;
@@ -62,9 +66,8 @@ public final class ScrapeCommand extends BaseCommand {
         ScrapeService.Options options = new ScrapeService.Options(parallel.parallel, force, repin, providers);
         long start = System.nanoTime();
         List<HostResult> results;
-        try (ProgressBar bar = ProgressBar.open(context(), "scrape", log())) {
-            results = new ScrapeService(services(), store()).scrape(hosts.selection(), options,
-                    (host, error, done, total) -> bar.step(host, error, done, total));
+        try (LiveProgress progress = LiveProgress.open(context(), "scrape", quiet.quiet)) {
+            results = new ScrapeService(services(), store()).scrape(hosts.selection(), options, progress);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         long ok = results.stream().filter(HostResult::ok).count();

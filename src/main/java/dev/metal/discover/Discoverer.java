@@ -66,7 +66,7 @@ public final class Discoverer {
     }
 
     /** The address to store for a leased IP: the IP alone for https on 443, else a URL. */
-    static String address(String ip, String scheme, int port) {
+    public static String address(String ip, String scheme, int port) {
         boolean https = scheme.equals("https");
         int defaultPort = https ? 443 : 80;
         if (https && (port == 0 || port == defaultPort)) return ip;

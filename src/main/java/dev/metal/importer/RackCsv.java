@@ -31,8 +31,28 @@ public final class RackCsv {
     /** Column name → what it holds, for --help and error messages. */
     public static final Map<String, String> COLUMNS = columns();
     private static final List<String> COLUMN_NAMES = List.copyOf(COLUMNS.keySet());
-    static final List<String> REQUIRED = List.of("hostname", "rack", "u", "bmc_mac", "bmc_user", "bmc_password",
-            "mgmt_mac");
+    static final List<String> REQUIRED = List.of("hostname", "rack", "u", "bmc_mac");
+
+    /**
+     * Site-wide BMC credentials for rows that leave bmc_user or bmc_password out (or empty);
+     * the password is a literal, env:VAR or file:PATH. Null: the CSV must give them.
+     */
+    public record Defaults(String bmcUser, String bmcPassword) {
+        public static final Defaults NONE = new Defaults(null, null);
+
+        public Defaults {
+            bmcUser = bmcUser == null || bmcUser.isBlank() ? null : bmcUser.trim();
+            bmcPassword = bmcPassword == null || bmcPassword.isEmpty() ? null : bmcPassword;
+        }
+
+        /** Problems with the defaults themselves, naming the options. */
+        public List<String> problems() {
+            List<String> p = new ArrayList<>();
+            if ("env:".equals(bmcPassword)) p.add("--bmc-password names no variable");
+            if ("file:".equals(bmcPassword)) p.add("--bmc-password names no file");
+            return p;
+        }
+    }
 
     private static Map<String, String> columns() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -41,10 +61,12 @@ public final class RackCsv {
         c.put("u", "rack unit, 1-60");
         c.put("bmc_mac", "MAC of the BMC port, unique; any usual notation");
         c.put("bmc_address", "optional: IP, name, host:port or URL; else 'metal discover'");
-        c.put("bmc_user", "BMC user name");
-        c.put("bmc_password", "BMC password: a literal, env:VAR or file:PATH (read when used)");
+        c.put("bmc_user", "BMC user name; may be left out with --bmc-user");
+        c.put("bmc_password", "BMC password: a literal, env:VAR or file:PATH (read when used); "
+                + "may be left out with --bmc-password");
         c.put("ipmi_port", "optional: IPMI UDP port, default 623");
-        c.put("mgmt_mac", "MAC of the management (PXE) NIC, unique");
+        c.put("mgmt_mac", "optional: MAC of the management (PXE) NIC, unique; else from the scrape, "
+                + "through the NIC the site plan's nics.mgmt names in the matched profile");
         c.put("serial", "optional: chassis serial number");
         c.put("tags", "optional: tags separated by ';' or spaces");
         return c;
@@ -66,6 +88,11 @@ public final class RackCsv {
      * that the caller can add its own findings and report them all at once.
      */
     public static Sheet read(Path file) {
+        return read(file, Defaults.NONE);
+    }
+
+    /** The same, with {@code defaults} for the BMC credentials a row leaves out. */
+    public static Sheet read(Path file, Defaults defaults) {
         String name = file.toString();
         Problems problems = new Problems(name);
         List<RackRow> rows = new ArrayList<>();
@@ -78,13 +105,13 @@ public final class RackCsv {
                      .readValues(reader)) {
             if (!it.hasNextValue()) throw new BadInputException(name + ": empty file, expected a header line");
             String[] header = it.nextValue();
-            int[] index = headerIndex(header, problems);
+            int[] index = headerIndex(header, defaults, problems);
             Seen seen = new Seen();
             while (it.hasNextValue()) {
                 int line = it.getCurrentLocation().getLineNr();
                 String[] cells = it.nextValue();
                 if (isBlank(cells)) continue;
-                RackRow row = row(line, header.length, cells, index, problems);
+                RackRow row = row(line, header.length, cells, index, defaults, problems);
                 if (row != null) {
                     seen.check(row, problems);
                     rows.add(row);
@@ -110,7 +137,7 @@ public final class RackCsv {
     }
 
     /** Column positions by name, -1 for an absent optional column. */
-    private static int[] headerIndex(String[] header, Problems problems) {
+    private static int[] headerIndex(String[] header, Defaults defaults, Problems problems) {
         List<String> names = COLUMN_NAMES;
         int[] index = new int[names.size()];
         Arrays.fill(index, -1);
@@ -132,11 +159,18 @@ public final class RackCsv {
                 problems.add(1, "missing required column '" + required + "'");
             }
         }
+        if (index[names.indexOf("bmc_user")] < 0 && defaults.bmcUser() == null) {
+            problems.add(1, "missing column 'bmc_user' (or give --bmc-user for all rows)");
+        }
+        if (index[names.indexOf("bmc_password")] < 0 && defaults.bmcPassword() == null) {
+            problems.add(1, "missing column 'bmc_password' (or give --bmc-password for all rows)");
+        }
         if (!problems.isEmpty()) throw new BadInputException(problems.list());
         return index;
     }
 
-    private static RackRow row(int line, int width, String[] cells, int[] index, Problems problems) {
+    private static RackRow row(int line, int width, String[] cells, int[] index, Defaults defaults,
+                               Problems problems) {
         List<String> found = new ArrayList<>();
         if (cells.length != width) {
             problems.add(line, "expected " + width + " fields, found " + cells.length);
@@ -148,6 +182,17 @@ public final class RackCsv {
         }
         for (String required : REQUIRED) {
             if (v.get(required).isEmpty()) found.add("missing " + required);
+        }
+        if (v.get("bmc_user").isEmpty()) {
+            if (defaults.bmcUser() == null) found.add("missing bmc_user (give the column, or --bmc-user for all rows)");
+            else v.put("bmc_user", defaults.bmcUser());
+        }
+        if (v.get("bmc_password").isEmpty()) {
+            if (defaults.bmcPassword() == null) {
+                found.add("missing bmc_password (give the column, or --bmc-password for all rows)");
+            } else {
+                v.put("bmc_password", defaults.bmcPassword());
+            }
         }
         String hostname = v.get("hostname").toLowerCase(Locale.ROOT);
         if (!hostname.isEmpty() && !HOSTNAME.matcher(hostname).matches()) {
@@ -210,7 +255,7 @@ public final class RackCsv {
                 problems.add(row.line(), "duplicate hostname " + row.hostname() + " (first on line " + first + ")");
             }
             duplicateMac("BMC MAC", row.bmcMac(), row.line(), problems);
-            duplicateMac("mgmt MAC", row.mgmtMac(), row.line(), problems);
+            if (row.mgmtMac() != null) duplicateMac("mgmt MAC", row.mgmtMac(), row.line(), problems);
         }
 
         private void duplicateMac(String what, String mac, int line, Problems problems) {

@@ -47,7 +47,7 @@ public final class RackImporter {
         Map<RackRow, Host> changes = new LinkedHashMap<>();
         for (RackRow row : rows) {
             checkMac(row.line(), "BMC MAC", row.bmcMac(), row.hostname(), macOwner, problems);
-            checkMac(row.line(), "mgmt MAC", row.mgmtMac(), row.hostname(), macOwner, problems);
+            if (row.mgmtMac() != null) checkMac(row.line(), "mgmt MAC", row.mgmtMac(), row.hostname(), macOwner, problems);
             Host old = byName.get(row.hostname());
             if (old == null) {
                 added.add(row.hostname());

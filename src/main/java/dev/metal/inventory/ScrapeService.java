@@ -10,6 +10,7 @@ import dev.metal.model.HostState;
 import dev.metal.model.Inventory;
 import dev.metal.state.Store;
 import dev.metal.util.Parallel;
+import dev.metal.util.Progress;
 import dev.metal.workflow.HostSelection;
 import dev.metal.workflow.Services;
 import java.time.Duration;
@@ -63,12 +64,6 @@ public final class ScrapeService {
         }
     }
 
-    /** Told as each host finishes (for a progress bar). */
-    @FunctionalInterface
-    public interface Progress {
-        void done(String hostname, String error, int finished, int total);
-    }
-
     private final Services services;
     private final Store store;
 
@@ -77,6 +72,7 @@ public final class ScrapeService {
         this.store = store;
     }
 
+    /** @param progress told of each host's steps; null: nobody */
     public List<HostResult> scrape(HostSelection selection, Options options, Progress progress) {
         List<Host> chosen = new ArrayList<>();
         List<HostResult> skipped = new ArrayList<>();
@@ -103,10 +99,14 @@ public final class ScrapeService {
         Pins pins = new Pins();
         Bmcs bmcs = services.bmcs(options.providers(), new CertificatePins(pins, options.repin()), Duration.ZERO);
 
-        List<InventoryReading> readings = Parallel.mapWaiting(chosen, options.parallel(), "scrape", bmcs::inventory,
-                (r, finished) -> {
-                    if (progress != null) progress.done(r.hostname(), r.ok() ? null : r.error(), finished, chosen.size());
-                });
+        Progress told = progress == null ? Progress.NONE : progress;
+        List<InventoryReading> readings = Parallel.mapWaiting(chosen, options.parallel(), "scrape", h -> {
+            told.working(h.hostname(), h.state().label(), "reading the BMC");
+            InventoryReading r = bmcs.inventory(h);
+            if (r.ok()) told.working(h.hostname(), null, "read, " + r.requests() + " requests");
+            else told.failed(h.hostname(), null, r.error());
+            return r;
+        }, (r, finished) -> {});
         List<HostResult> results = store.update(tx -> {
             List<HostResult> out = new ArrayList<>();
             for (InventoryReading o : readings) {
@@ -122,6 +122,7 @@ public final class ScrapeService {
                 }
                 tx.put(stored(h, o, pins.get(h.hostname()), tx.now()), "inventoried", journalDetail(o));
                 Host now = tx.host(h.hostname());
+                told.done(h.hostname(), now.state().label(), "inventory stored");
                 Inventory inv = o.inventory();
                 out.add(new HostResult(h.hostname(), "ok", null, now.state(), count(inv, "cpus"),
                         count(inv, "dimms"), count(inv, "drives"), count(inv, "nics"), inv.warnings(), o.requests(),
@@ -155,9 +156,10 @@ public final class ScrapeService {
         switch (h.state()) {
             case IMPORTED -> next = next.moveTo(HostState.DISCOVERED, "BMC address from the rack CSV", now)
                     .moveTo(HostState.INVENTORIED, "scraped", now);
-            case DISCOVERED, INVENTORIED, FAILED -> next = next.moveTo(HostState.INVENTORIED, "scraped", now);
-            // A ready host stays ready unless its hardware changed; then it must be matched again.
-            case READY -> {
+            case DISCOVERED, INVENTORIED -> next = next.moveTo(HostState.INVENTORIED, "scraped", now);
+            // A ready or failed host keeps its state unless its hardware changed; then it must be
+            // matched again (a failed one, with a DIMM reseated, may then become ready).
+            case READY, FAILED -> {
                 boolean hardwareChanged = h.inventory() == null
                         || !InventoryDiff.diff(h.inventory(), o.inventory()).isEmpty();
                 if (hardwareChanged) next = next.moveTo(HostState.INVENTORIED, "hardware changed", now);

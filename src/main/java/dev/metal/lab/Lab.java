@@ -87,6 +87,8 @@ public final class Lab implements AutoCloseable {
     public static final int DEFAULT_BMC_PORT = 8443;
     public static final int DEFAULT_IPMI_PORT = 1623;
     public static final int PER_RACK_DEFAULT = 24;
+    /** The highest rack unit a rack CSV takes. */
+    public static final int MAX_U = 60;
     public static final String USER = "admin";
 
     /**
@@ -118,17 +120,22 @@ public final class Lab implements AutoCloseable {
             return (hosts + r - 1) / r;
         }
 
+        /** The rack unit of the server in {@code slot}: every other U while the racks have room for that, else every U. */
+        public int u(int slot) {
+            return perRack() * 2 - 1 <= MAX_U ? slot * 2 - 1 : slot;
+        }
+
         /**
          * Options from the command line: fault specs (N:KIND) and the boot server URL as given.
          * Every problem is in one {@link BadInputException}. A BMC port of 0 picks a free one.
          */
-        public static Options parse(int hosts, int racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
+        public static Options parse(int hosts, Integer racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
                                     String bootServer, int bmcPort, int ipmiPort, Duration installTime) {
             return parse(hosts, racks, latency, faultSpecs, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, 0, false, null);
         }
 
         /** The same, with servers 1..vms as qemu VMs. */
-        public static Options parse(int hosts, int racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
+        public static Options parse(int hosts, Integer racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
                                     String bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms,
                                     boolean uefi, Path agent) {
             List<String> problems = new ArrayList<>();
@@ -146,8 +153,9 @@ public final class Lab implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 boot = null;
             }
-            Options options = new Options(hosts, racks, latency, faults, dir, ipmi, boot, bmcPort, ipmiPort, installTime,
-                    vms, uefi, agent);
+            if (racks != null && racks < 1) problems.add("--racks must be at least 1");
+            Options options = new Options(hosts, racks == null ? 0 : Math.max(racks, 1), latency, faults, dir, ipmi, boot,
+                    bmcPort, ipmiPort, installTime, vms, uefi, agent);
             problems.addAll(options.problems());
             if (!problems.isEmpty()) throw new BadInputException(problems);
             return options;
@@ -160,8 +168,9 @@ public final class Lab implements AutoCloseable {
             if (racks < 0) p.add("--racks must be at least 1");
             if (hosts >= 1 && racks > hosts) p.add("--racks " + racks + " is more than --hosts " + hosts);
             if (hosts >= 1 && rackCount() > 250) p.add("at most 250 racks (127.77.R.N addresses)");
-            if (hosts >= 1 && racks >= 0 && racks <= hosts && perRack() > 250) {
-                p.add(hosts + " hosts need at least " + ((hosts + 249) / 250) + " racks (at most 250 servers a rack)");
+            if (hosts >= 1 && racks >= 0 && racks <= hosts && perRack() > MAX_U) {
+                p.add("--racks " + rackCount() + " cannot hold " + hosts + " servers: a rack holds at most " + MAX_U
+                        + " (U 1-" + MAX_U + "); give --racks " + ((hosts + MAX_U - 1) / MAX_U) + " or more");
             }
             if (latencyMs < 0) p.add("--latency must not be negative");
             if (vms < 0 || vms > hosts) p.add("--vm " + vms + ": between 0 and --hosts " + hosts);
@@ -493,7 +502,7 @@ public final class Lab implements AutoCloseable {
         StringBuilder leases = new StringBuilder();
         long expiry = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
         for (Server s : servers) {
-            csv.append(String.join(",", s.hostname, s.rackName, Integer.toString(s.slot * 2 - 1), s.bmcMac(), "",
+            csv.append(String.join(",", s.hostname, s.rackName, Integer.toString(options.u(s.slot)), s.bmcMac(), "",
                     USER, passwordRef, options.ipmi() ? Integer.toString(options.ipmiPort()) : "", s.mgmtMac(),
                     s.serial(), "lab;" + s.model.name())).append('\n');
             leases.append(expiry).append(' ').append(s.bmcMac()).append(' ').append(s.ip).append(' ')

@@ -64,6 +64,43 @@ public record Host(String hostname, String rack, int u, Bmc bmc, String mgmtMac,
                 inventory, previousInventory, match, addresses, newProvisioning);
     }
 
+    /**
+     * The management (PXE) NIC's MAC: the rack CSV's mgmt_mac, else the MAC of the NIC that the
+     * site plan's {@code nics.mgmt} names in the matched profile; null while neither is known.
+     */
+    public String managementMac(Site site) {
+        if (mgmtMac != null) return mgmtMac;
+        ProfileMatch.NamedNic nic = scrapedMgmtNic(site);
+        return nic == null ? null : nic.mac();
+    }
+
+    /** The NIC that the site plan's {@code nics.mgmt} names in the matched profile, or null. */
+    public ProfileMatch.NamedNic scrapedMgmtNic(Site site) {
+        if (site == null || site.nics() == null || profile() == null) return null;
+        String name = site.nics().get("mgmt");
+        return name == null ? null : match.nics().get(name);
+    }
+
+    /** Why {@link #managementMac} is null, in words a user can act on. */
+    public String unknownManagementMac(Site site) {
+        String nic = site == null || site.nics() == null ? null : site.nics().get("mgmt");
+        if (nic == null) {
+            return hostname + ": management MAC unknown: the rack CSV gives no mgmt_mac and the site plan names no"
+                    + " mgmt NIC (nics.mgmt)";
+        }
+        if (profile() == null) {
+            return hostname + ": management MAC unknown: the rack CSV gives no mgmt_mac and the host has no profile"
+                    + " match yet ('metal scrape', then 'metal match')";
+        }
+        return hostname + ": management MAC unknown: the rack CSV gives no mgmt_mac and profile " + profile()
+                + " has no NIC " + nic + " (the site plan's nics.mgmt)";
+    }
+
+    /** The host with this management MAC (for showing the one derived from the scrape). */
+    public Host withMgmtMac(String mac) {
+        return withIdentity(rack, u, bmc, mac, serial, tags);
+    }
+
     /** The profile this host matched, or null (not matched yet, or the match failed). */
     public String profile() {
         return match == null ? null : match.profile();

@@ -14,12 +14,14 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
+import dev.metal.model.Site;
 import dev.metal.model.SystemicException;
 import dev.metal.state.HostQuery;
 import dev.metal.state.Store;
 import dev.metal.state.Transaction;
 import dev.metal.util.Log;
 import dev.metal.util.Parallel;
+import dev.metal.util.Progress;
 import dev.metal.workflow.Services;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -73,6 +75,7 @@ public final class ProvisionService {
     private final long startNanos;
     private Bmcs bmcs;
     private String sshKeys;
+    private Progress progress = Progress.NONE;
 
     /** @param startNanos System.nanoTime() when the command started; the report's times count from it */
     public ProvisionService(Services services, Store store, Options options, Log log, long startNanos) {
@@ -81,6 +84,12 @@ public final class ProvisionService {
         this.options = options;
         this.log = log;
         this.startNanos = startNanos;
+    }
+
+    /** Tells {@code value} of each host's steps as the run goes. */
+    public ProvisionService progress(Progress value) {
+        this.progress = value == null ? Progress.NONE : value;
+        return this;
     }
 
     /**
@@ -136,7 +145,7 @@ public final class ProvisionService {
         if (hostnames.isEmpty()) {
             List<Placement.Choice> chosen = Placement.choose(all, profile, count, options.maxPerRack(), Map.of());
             if (chosen.size() < count) throw notEnough(profile, count, chosen.size());
-            return chosen;
+            return requireManagementMacs(chosen, byName);
         }
         List<Placement.Choice> chosen = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -145,6 +154,18 @@ public final class ProvisionService {
             String problem = problem(h, name);
             if (problem != null) problems.add(problem);
             else chosen.add(new Placement.Choice(name, Placement.rackOf(h), "named on the command line"));
+        }
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        return requireManagementMacs(chosen, byName);
+    }
+
+    /** A host boots from its management NIC: its MAC must be known (rack CSV, or scrape and match) before it is taken. */
+    private List<Placement.Choice> requireManagementMacs(List<Placement.Choice> chosen, Function<String, Host> byName) {
+        Site site = store.site();
+        List<String> problems = new ArrayList<>();
+        for (Placement.Choice c : chosen) {
+            Host h = byName.apply(c.hostname());
+            if (h != null && h.managementMac(site) == null) problems.add(h.unknownManagementMac(site));
         }
         if (!problems.isEmpty()) throw new BadInputException(problems);
         return chosen;
@@ -246,15 +267,18 @@ public final class ProvisionService {
         while (true) {
             Host host = store.host(hostname);
             String rack = host == null ? null : Placement.rackOf(host);
+            progress.working(hostname, HostState.PROVISIONING.label(), "slot " + start.slot() + ", attempt " + attempt);
             try {
                 timing = provisionHost(host, start.requestId(), phonedHome, watch);
                 finish(hostname, start.requestId(), attempt, timing);
+                progress.done(hostname, HostState.ACTIVE.label(), "installed");
                 attempts.add(new ProvisionReport.Attempt(hostname, rack, "active", null));
                 return new ProvisionReport.Slot(start.slot(), hostname, "active", attempts,
                         timing.bootMs(), timing.powerMs(), timing.phoneHomeMs(), sinceStart());
             } catch (Failure f) {
                 log.warn(hostname + ": " + f.getMessage() + "; quarantined");
                 boolean quarantined = quarantine(hostname, start.requestId(), f.getMessage());
+                progress.failed(hostname, quarantined ? HostState.QUARANTINED.label() : null, f.getMessage());
                 attempts.add(new ProvisionReport.Attempt(hostname, rack, quarantined ? "quarantined" : "left",
                         f.getMessage()));
             }
@@ -282,6 +306,7 @@ public final class ProvisionService {
         Long powerMs = null;
         if (phonedHome == null) {
             var waiting = watch.watch(host.hostname(), requestId);
+            progress.working(host.hostname(), null, "PXE once and power cycle");
             Bmcs.Attempt<long[]> pxe = bmcs.control(host, options.protocol(), (bmc, contact) -> {
                 contact.sending();
                 bmc.setBootOverride(new BootOverride(BootDevice.PXE, false, true));
@@ -299,6 +324,7 @@ public final class ProvisionService {
             }
             bootMs = pxe.value()[0];
             powerMs = pxe.value()[1];
+            progress.working(host.hostname(), null, "waiting for the phone-home");
             try {
                 phonedHome = waiting.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -312,6 +338,7 @@ public final class ProvisionService {
             }
         }
         Long phoneHomeMs = sinceStart();
+        progress.working(host.hostname(), null, "phoned home; boot from disk");
         Bmcs.Attempt<Void> disk = bmcs.control(host, options.protocol(), (bmc, contact) -> {
             contact.sending();
             bmc.setBootOverride(new BootOverride(BootDevice.DISK, true, true));

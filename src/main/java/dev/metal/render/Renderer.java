@@ -85,7 +85,10 @@ public final class Renderer {
             case IPXE -> Map.of("boot.ipxe", templates.render("boot.ipxe", installContext(host, site, options)));
             case NETWORKD -> networkd(host, site);
             case CLOUD_INIT -> cloudInit(host, site, options);
-            case DHCP -> dhcp(List.of(host), site);
+            case DHCP -> {
+                if (host.managementMac(site) == null) throw new BadInputException(host.unknownManagementMac(site));
+                yield dhcp(List.of(host), site);
+            }
             case FRR -> Map.of("frr.conf", templates.render("frr-server.conf", serverFrr(host, site)));
             case DEPLOY -> Map.of("deploy", deploy(host, site, options));
         };
@@ -202,10 +205,14 @@ public final class Renderer {
             Map<String, String> a = allocated(h);
             int ri = site.rackIndex(rack.name());
             Map<String, Object> bmc = reservation(h.hostname() + "-bmc", h.bmc().mac(), a.get("bmc.ipv4"));
-            Map<String, Object> mgmt = reservation(h.hostname(), h.mgmtMac(), a.get("mgmt.ipv4"));
             all.add(bmc);
-            all.add(mgmt);
-            subnet(subnets, ri * 2 + 1, rack, "mgmt", rack.mgmt()).add(mgmt);
+            // A management MAC not known yet (no mgmt_mac in the CSV, no match) leaves the BMC's reservation alone.
+            String mgmtMac = h.managementMac(site);
+            if (mgmtMac != null) {
+                Map<String, Object> mgmt = reservation(h.hostname(), mgmtMac, a.get("mgmt.ipv4"));
+                all.add(mgmt);
+                subnet(subnets, ri * 2 + 1, rack, "mgmt", rack.mgmt()).add(mgmt);
+            }
             subnet(subnets, ri * 2 + 2, rack, "bmc", rack.bmc()).add(bmc);
         }
         List<Map<String, Object>> keaSubnets = new ArrayList<>();
@@ -421,7 +428,9 @@ public final class Renderer {
         Site.Rack rack = rackOf(host, site);
         Map<String, String> a = allocated(host);
         Map<String, Object> mgmt = new LinkedHashMap<>();
-        String mac = Macs.normalize(host.mgmtMac());
+        String known = host.managementMac(site);
+        if (known == null) throw new BadInputException(host.unknownManagementMac(site));
+        String mac = Macs.normalize(known);
         mgmt.put("mac", mac);
         mgmt.put("macHyphen", mac.replace(':', '-'));
         mgmt.put("nic", site.nics().get("mgmt"));

@@ -4,6 +4,7 @@ import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.NotFoundException;
+import dev.metal.model.Site;
 import dev.metal.render.AnsibleInventory;
 import dev.metal.state.HostQuery;
 import dev.metal.state.JournalEntry;
@@ -24,14 +25,20 @@ public final class HostService {
         HostQuery q = HostQuery.all();
         if (rack != null) q = q.inRack(rack);
         if (state != null) q = q.inStates(state);
-        return store.hosts(q).stream().filter(h -> tag == null || h.hasTag(tag)).toList();
+        Site site = store.site();
+        return store.hosts(q).stream().filter(h -> tag == null || h.hasTag(tag)).map(h -> known(h, site)).toList();
     }
 
-    /** One host, whole. */
+    /** One host, whole, with its management MAC when the scrape found it. */
     public Host show(String hostname) {
         Host h = store.host(hostname);
         if (h == null) throw new NotFoundException("unknown host " + hostname);
-        return h;
+        return known(h, store.site());
+    }
+
+    /** The host as shown: with the management MAC from the rack CSV, or the one the scrape and match found. */
+    private static Host known(Host h, Site site) {
+        return h.mgmtMac() != null ? h : h.withMgmtMac(h.managementMac(site));
     }
 
     /** Removes a host; one that runs or installs user code only with {@code force}. Its journal stays. */

@@ -2,8 +2,10 @@ package dev.metal.workflow;
 
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
+import dev.metal.model.Macs;
 import dev.metal.model.Profile;
 import dev.metal.model.ProfileMatch;
+import dev.metal.model.Site;
 import dev.metal.profile.Matcher;
 import dev.metal.state.Store;
 import dev.metal.state.Transaction;
@@ -88,6 +90,9 @@ public final class MatchService {
         }
         if (outcome instanceof Matcher.Matched m) {
             ProfileMatch match = m.match();
+            String wrongMac = mgmtMacMismatch(h.withMatch(match), tx.site());
+            if (wrongMac != null) return fault(h, ProfileMatch.missed(new ProfileMatch.Miss(match.profile(),
+                    List.of(wrongMac))), "profile " + match.profile() + " matches, but " + wrongMac, "mgmt_mac differs from the scrape", tx);
             if (h.state() == HostState.READY && match.equals(h.match())) {
                 return HostOutcome.of(name, "unchanged", true, match.profile(), "ready");
             }
@@ -99,10 +104,15 @@ public final class MatchService {
             return HostOutcome.of(name, "matched", true, match.profile(), match.evidence());
         }
         ProfileMatch.Miss miss = ((Matcher.Missed) outcome).miss();
-        ProfileMatch failed = ProfileMatch.missed(miss);
-        String reason = reason(miss);
+        return fault(h, ProfileMatch.missed(miss), reason(miss), "no profile matches", tx);
+    }
+
+    /** The host is failed with these differences (unchanged when it already was, for the same ones). */
+    private static HostOutcome fault(Host h, ProfileMatch failed, String reason, String what, Transaction tx) {
+        String name = h.hostname();
+        ProfileMatch.Miss miss = failed.miss();
         if (h.state() == HostState.FAILED && failed.equals(h.match())) {
-            return new HostOutcome(name, "failed", false, null, miss.nearestProfile(), "still no profile matches",
+            return new HostOutcome(name, "failed", false, null, miss.nearestProfile(), "still " + what,
                     miss.differences());
         }
         Host next = h.withMatch(failed).moveTo(HostState.FAILED, reason, tx.now());
@@ -110,8 +120,20 @@ public final class MatchService {
         detail.put("nearest", miss.nearestProfile());
         detail.put("differences", miss.differences());
         tx.put(next, "match-failed", detail);
-        return new HostOutcome(name, "failed", false, null, miss.nearestProfile(), "no profile matches",
-                miss.differences());
+        return new HostOutcome(name, "failed", false, null, miss.nearestProfile(), what, miss.differences());
+    }
+
+    /**
+     * A mgmt_mac from the rack CSV that is not the MAC the scrape found on the NIC that the site
+     * plan's nics.mgmt names (a cable in the wrong port, or a typo on the sheet), in words; else null.
+     */
+    static String mgmtMacMismatch(Host matched, Site site) {
+        if (matched.mgmtMac() == null) return null;
+        ProfileMatch.NamedNic nic = matched.scrapedMgmtNic(site);
+        if (nic == null || nic.mac() == null) return null;
+        if (Macs.normalize(nic.mac()).equals(Macs.normalize(matched.mgmtMac()))) return null;
+        return "mgmt_mac " + Macs.normalize(matched.mgmtMac()) + " in the rack CSV is not the MAC of NIC " + nic.name()
+                + (nic.slot() == null ? "" : " in slot " + nic.slot()) + " (" + Macs.normalize(nic.mac()) + ")";
     }
 
     /** The state reason of a host that matched no profile. */

@@ -94,6 +94,9 @@ public final class RenderService {
                         failures.add(h.hostname() + ": rack " + h.rack() + " has no addresses in the site plan");
                     } else {
                         placed.add(h);
+                        if (h.managementMac(site) == null) {
+                            failures.add(h.unknownManagementMac(site) + "; only its BMC is reserved");
+                        }
                     }
                 }
                 files.put("", renderer.dhcp(placed, site));

@@ -136,7 +136,8 @@ class LabTest {
         assertFalse(Files.exists(tmp.resolve("lab").resolve("rack.csv")), "nothing was started");
         run = CliRun.metal(state, "lab", "up", "--dir", tmp.resolve("lab").toString(), "--hosts", "600", "--racks", "2");
         assertEquals(2, run.exitCode, run.toString());
-        assertTrue(run.err.contains("at most 250 servers a rack"), run.err);
+        assertTrue(run.err.contains("--racks 2 cannot hold 600 servers: a rack holds at most 60 (U 1-60); give --racks 10 or more"),
+                run.err);
     }
 
     @Test
