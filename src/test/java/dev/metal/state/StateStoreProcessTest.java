@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real metal processes on one state file: they take turns, and a kill -9 never tears the file. */
+/** Real metal processes on one SQLite state: they take turns, and a kill -9 never tears it. */
 class StateStoreProcessTest {
     @TempDir
     Path dir;
@@ -38,9 +38,9 @@ class StateStoreProcessTest {
             String output = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.exitValue(), output);
         }
-        StateStore store = new StateStore(state, "test");
-        assertEquals(400, store.load().hosts().size(), "every host of every import is there");
-        List<JournalEntry> journal = store.journal();
+        Store store = dev.metal.testing.TestState.open(state);
+        assertEquals(400, store.hosts(HostQuery.all()).size(), "every host of every import is there");
+        List<JournalEntry> journal = store.journal(JournalQuery.all());
         assertEquals(400, journal.stream().filter(e -> e.event().equals("imported")).count());
         for (int batch = 0; batch < 8; batch++) {
             String file = dir.resolve("rack" + batch + ".csv").toString();
@@ -53,7 +53,7 @@ class StateStoreProcessTest {
         Path state = dir.resolve("state.json");
         Path small = RackFiles.write(dir.resolve("small.csv"), 90, 10);
         Path large = RackFiles.write(dir.resolve("large.csv"), 91, 10_000);
-        StateStore store = new StateStore(state, "test");
+        Store store = dev.metal.testing.TestState.open(state);
         int[] delaysMs = {150, 400, 700, 1000, 1300, 1700};
         int sawOld = 0;
         int sawNew = 0;
@@ -66,7 +66,7 @@ class StateStoreProcessTest {
             Thread.sleep(delay);
             p.destroyForcibly();
             p.waitFor();
-            int hosts = store.load().hosts().size();
+            int hosts = store.hosts(HostQuery.all()).size();
             assertTrue(hosts == 10 || hosts == 10_010, "old or new state, never torn: " + hosts);
             if (hosts == 10) sawOld++; else sawNew++;
         }
