@@ -81,6 +81,7 @@ final class SqlTransaction implements Transaction {
     public List<Host> hosts(HostQuery query) {
         try {
             flush();
+            if (query.skipLocked()) takeClaimTurn();
             List<Host> hosts = SqlStore.selectHosts(c, dialect, query, dialect.forUpdate(query.skipLocked()));
             for (Host h : hosts) {
                 if (query.inventories()) readWithoutInventories.remove(h.hostname());
@@ -90,6 +91,21 @@ final class SqlTransaction implements Transaction {
         } catch (SQLException e) {
             throw new Failure(e);
         }
+    }
+
+    private boolean claimTurn;
+
+    /**
+     * Claims take turns with each other (PostgreSQL: a transaction advisory lock, held to the
+     * commit), so that a second provisioner sees the first one's claims instead of skipping
+     * every candidate the first one read; they never wait on other work, whose rows they skip.
+     */
+    private void takeClaimTurn() throws SQLException {
+        if (claimTurn || dialect != Dialect.POSTGRES) return;
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + PostgresStore.lockKey("claims") + ")");
+        }
+        claimTurn = true;
     }
 
     @Override
