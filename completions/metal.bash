@@ -169,6 +169,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_metal; return $?; fi
@@ -203,6 +204,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host history" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host quarantine" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host release" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state export" ];    then _picocli_metal_state; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state import" ];    then _picocli_metal_state; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible inventory" ];    then _picocli_metal_ansible; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab up" ];    then _picocli_metal_lab; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab down" ];    then _picocli_metal_lab; return $?; fi
@@ -223,81 +226,87 @@ function _complete_metal() {
   local cmds12=(provision)
   local cmds13=(pool)
   local cmds14=(host)
-  local cmds15=(ansible)
-  local cmds16=(demo)
-  local cmds17=(lab)
-  local cmds18=(completion)
-  local cmds19=(inventory show)
-  local cmds20=(inventory diff)
-  local cmds21=(profile list)
-  local cmds22=(profile show)
-  local cmds23=(profile check)
-  local cmds24=(profile suggest)
-  local cmds25=(site set)
-  local cmds26=(site show)
-  local cmds27=(template list)
-  local cmds28=(template export)
-  local cmds29=(power status)
-  local cmds30=(power on)
-  local cmds31=(power off)
-  local cmds32=(power soft)
-  local cmds33=(power cycle)
-  local cmds34=(power reset)
-  local cmds35=(boot pxe)
-  local cmds36=(boot disk)
-  local cmds37=(boot bios)
-  local cmds38=(boot cdrom)
-  local cmds39=(pool status)
-  local cmds40=(pool target)
-  local cmds41=(pool forecast)
-  local cmds42=(pool warm)
-  local cmds43=(host list)
-  local cmds44=(host show)
-  local cmds45=(host remove)
-  local cmds46=(host history)
-  local cmds47=(host quarantine)
-  local cmds48=(host release)
-  local cmds49=(ansible inventory)
-  local cmds50=(lab up)
-  local cmds51=(lab down)
+  local cmds15=(state)
+  local cmds16=(ansible)
+  local cmds17=(demo)
+  local cmds18=(lab)
+  local cmds19=(completion)
+  local cmds20=(inventory show)
+  local cmds21=(inventory diff)
+  local cmds22=(profile list)
+  local cmds23=(profile show)
+  local cmds24=(profile check)
+  local cmds25=(profile suggest)
+  local cmds26=(site set)
+  local cmds27=(site show)
+  local cmds28=(template list)
+  local cmds29=(template export)
+  local cmds30=(power status)
+  local cmds31=(power on)
+  local cmds32=(power off)
+  local cmds33=(power soft)
+  local cmds34=(power cycle)
+  local cmds35=(power reset)
+  local cmds36=(boot pxe)
+  local cmds37=(boot disk)
+  local cmds38=(boot bios)
+  local cmds39=(boot cdrom)
+  local cmds40=(pool status)
+  local cmds41=(pool target)
+  local cmds42=(pool forecast)
+  local cmds43=(pool warm)
+  local cmds44=(host list)
+  local cmds45=(host show)
+  local cmds46=(host remove)
+  local cmds47=(host history)
+  local cmds48=(host quarantine)
+  local cmds49=(host release)
+  local cmds50=(state export)
+  local cmds51=(state import)
+  local cmds52=(ansible inventory)
+  local cmds53=(lab up)
+  local cmds54=(lab down)
 
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_lab_down; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_lab_up; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_inventory_diff; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_inventory_show; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_completion; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_lab; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_demo; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_ansible; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_metal_lab_down; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_lab_up; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_state_import; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_state_export; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_lab; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_demo; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_ansible; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_state; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_pool; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_provision; return $?; fi
@@ -324,7 +333,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host ansible demo lab completion"
+  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host state ansible demo lab completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -332,10 +341,7 @@ function _picocli_metal() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -362,10 +368,7 @@ function _picocli_metal_import() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -417,10 +420,7 @@ function _picocli_metal_discover() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -462,10 +462,7 @@ function _picocli_metal_scrape() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -492,10 +489,7 @@ function _picocli_metal_inventory() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -531,10 +525,7 @@ function _picocli_metal_match() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -561,10 +552,7 @@ function _picocli_metal_profile() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -591,10 +579,7 @@ function _picocli_metal_site() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -639,10 +624,7 @@ function _picocli_metal_render() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
   local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
@@ -675,10 +657,7 @@ function _picocli_metal_template() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -705,10 +684,7 @@ function _picocli_metal_power() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -735,10 +711,7 @@ function _picocli_metal_boot() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -780,10 +753,7 @@ function _picocli_metal_serve() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -855,10 +825,7 @@ function _picocli_metal_provision() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -885,10 +852,7 @@ function _picocli_metal_pool() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -915,10 +879,34 @@ function _picocli_metal_host() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `state` subcommand.
+function _picocli_metal_state() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="export import"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
       ;;
   esac
 
@@ -945,10 +933,7 @@ function _picocli_metal_ansible() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -984,10 +969,7 @@ function _picocli_metal_demo() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1014,10 +996,7 @@ function _picocli_metal_lab() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1044,10 +1023,7 @@ function _picocli_metal_completion() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
   local SHELL_pos_param_args=("bash" "zsh") # 0-0 values
@@ -1080,10 +1056,7 @@ function _picocli_metal_inventory_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1110,10 +1083,7 @@ function _picocli_metal_inventory_diff() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1146,10 +1116,7 @@ function _picocli_metal_profile_list() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1182,10 +1149,7 @@ function _picocli_metal_profile_show() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1212,10 +1176,7 @@ function _picocli_metal_profile_check() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1258,10 +1219,7 @@ function _picocli_metal_profile_suggest() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1288,10 +1246,7 @@ function _picocli_metal_site_set() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1325,10 +1280,7 @@ function _picocli_metal_site_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1361,10 +1313,7 @@ function _picocli_metal_template_list() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1391,10 +1340,7 @@ function _picocli_metal_template_export() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1446,10 +1392,7 @@ function _picocli_metal_power_status() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1494,10 +1437,7 @@ function _picocli_metal_power_on() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1542,10 +1482,7 @@ function _picocli_metal_power_off() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1590,10 +1527,7 @@ function _picocli_metal_power_soft() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1638,10 +1572,7 @@ function _picocli_metal_power_cycle() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1686,10 +1617,7 @@ function _picocli_metal_power_reset() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1734,10 +1662,7 @@ function _picocli_metal_boot_pxe() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1782,10 +1707,7 @@ function _picocli_metal_boot_disk() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1830,10 +1752,7 @@ function _picocli_metal_boot_bios() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1878,10 +1797,7 @@ function _picocli_metal_boot_cdrom() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1908,10 +1824,7 @@ function _picocli_metal_pool_status() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1938,10 +1851,7 @@ function _picocli_metal_pool_target() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1974,10 +1884,7 @@ function _picocli_metal_pool_forecast() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2010,10 +1917,7 @@ function _picocli_metal_pool_warm() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2076,10 +1980,7 @@ function _picocli_metal_host_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2106,10 +2007,7 @@ function _picocli_metal_host_remove() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2136,10 +2034,7 @@ function _picocli_metal_host_history() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2169,10 +2064,7 @@ function _picocli_metal_host_quarantine() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2202,10 +2094,7 @@ function _picocli_metal_host_release() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2213,6 +2102,73 @@ function _picocli_metal_host_release() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `export` subcommand.
+function _picocli_metal_state_export() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'-o' '--out' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `import` subcommand.
+function _picocli_metal_state_import() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "import" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2235,10 +2191,7 @@ function _picocli_metal_ansible_inventory() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2295,10 +2248,7 @@ function _picocli_metal_lab_up() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2334,10 +2284,7 @@ function _picocli_metal_lab_down() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
