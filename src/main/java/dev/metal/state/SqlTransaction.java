@@ -48,7 +48,11 @@ final class SqlTransaction implements Transaction {
     private final long nowNanos;
     /** Hosts handed out without their inventories (see {@link #put}). */
     private final Set<String> readWithoutInventories = new HashSet<>();
+    /** The queued writes of each host put (its row and its MACs): a later put of the same host replaces them. */
+    private final java.util.LinkedHashMap<String, List<Op>> hostOps = new java.util.LinkedHashMap<>();
+    /** The other queued writes (journal, site, pool targets), in order. */
     private final List<Op> pending = new ArrayList<>();
+    private int queued;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     SqlTransaction(Connection c, Dialect dialect, String command, Instant now) {
@@ -121,12 +125,13 @@ final class SqlTransaction implements Transaction {
         Object[] keys = {host.rack(), host.state().name(), host.profile(),
                 host.provisioning() == null ? null : host.provisioning().requestId(),
                 json(withoutInventories(host))};
+        List<Op> ops = new ArrayList<>();
         if (readWithoutInventories.contains(name) && host.inventory() == null && host.previousInventory() == null) {
             // Read without inventories and put back without them: the stored ones stay.
-            queue("UPDATE hosts SET rack = ?, state = ?, profile = ?, request_id = ?, body = " + j
+            op(ops, "UPDATE hosts SET rack = ?, state = ?, profile = ?, request_id = ?, body = " + j
                     + " WHERE hostname = ?", keys[0], keys[1], keys[2], keys[3], keys[4], name);
         } else {
-            queue("INSERT INTO hosts (hostname, rack, state, profile, request_id, body, inventory, previous_inventory)"
+            op(ops, "INSERT INTO hosts (hostname, rack, state, profile, request_id, body, inventory, previous_inventory)"
                             + " VALUES (?, ?, ?, ?, ?, " + j + ", " + j + ", " + j + ") ON CONFLICT (hostname) DO UPDATE SET"
                             + " rack = excluded.rack, state = excluded.state, profile = excluded.profile,"
                             + " request_id = excluded.request_id, body = excluded.body, inventory = excluded.inventory,"
@@ -136,8 +141,14 @@ final class SqlTransaction implements Transaction {
                     host.previousInventory() == null ? null : json(host.previousInventory()));
             readWithoutInventories.remove(name);
         }
-        queue("DELETE FROM host_macs WHERE hostname = ?", name);
-        for (String mac : macs(host)) queue("INSERT INTO host_macs (mac, hostname) VALUES (?, ?)", mac, name);
+        op(ops, "DELETE FROM host_macs WHERE hostname = ?", name);
+        for (String mac : macs(host)) op(ops, "INSERT INTO host_macs (mac, hostname) VALUES (?, ?)", mac, name);
+        hostOps.put(name, ops);
+        counted(ops.size());
+    }
+
+    private static void op(List<Op> ops, String sql, Object... params) {
+        ops.add(new Op(sql, params));
     }
 
     /** The MACs 'hostByMac' finds a host by: its management MAC and the NICs its profile match named. */
@@ -170,7 +181,10 @@ final class SqlTransaction implements Transaction {
             }
             readWithoutInventories.remove(hostname);
             if (removed > 0) {
-                queue("DELETE FROM host_macs WHERE hostname = ?", hostname);
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM host_macs WHERE hostname = ?")) {
+                    s.setString(1, hostname);
+                    s.executeUpdate();
+                }
                 journal(hostname, event, Map.of());
             }
         } catch (SQLException e) {
@@ -257,7 +271,12 @@ final class SqlTransaction implements Transaction {
 
     private void queue(String sql, Object... params) {
         pending.add(new Op(sql, params));
-        if (pending.size() >= 2000) {
+        counted(1);
+    }
+
+    private void counted(int n) {
+        queued += n;
+        if (queued >= 5000) {
             try {
                 flush();
             } catch (SQLException e) {
@@ -266,20 +285,43 @@ final class SqlTransaction implements Transaction {
         }
     }
 
-    /** Sends the queued writes in order, runs of one statement as one batch. */
+    /** The order host writes go in: rows, then the MACs they drop, then the MACs they add. */
+    private static int rank(String sql) {
+        if (sql.startsWith("INSERT INTO hosts")) return 0;
+        if (sql.startsWith("UPDATE hosts")) return 1;
+        if (sql.startsWith("DELETE FROM host_macs")) return 2;
+        return 3;
+    }
+
+    /**
+     * Sends the queued writes, each kind as one batch: the host rows (one put per host, the
+     * last), their MACs, then the journal, site and pool targets in the order they came.
+     */
     void flush() throws SQLException {
+        List<Op> hosts = new ArrayList<>();
+        for (List<Op> ops : hostOps.values()) hosts.addAll(ops);
+        hosts.sort(java.util.Comparator.comparingInt(o -> rank(o.sql())));
+        run(hosts);
+        run(pending);
+        hostOps.clear();
+        pending.clear();
+        queued = 0;
+    }
+
+    /** Runs the ops in order, each run of one statement as one batch. */
+    private void run(List<Op> ops) throws SQLException {
         int i = 0;
-        while (i < pending.size()) {
-            String sql = pending.get(i).sql();
+        while (i < ops.size()) {
+            String sql = ops.get(i).sql();
             PreparedStatement s = statements.get(sql);
             if (s == null) {
                 s = c.prepareStatement(sql);
                 statements.put(sql, s);
             }
             int end = i;
-            while (end < pending.size() && pending.get(end).sql().equals(sql)) end++;
+            while (end < ops.size() && ops.get(end).sql().equals(sql)) end++;
             for (int k = i; k < end; k++) {
-                Object[] params = pending.get(k).params();
+                Object[] params = ops.get(k).params();
                 for (int p = 0; p < params.length; p++) s.setObject(p + 1, params[p]);
                 if (end - i == 1) s.executeUpdate();
                 else s.addBatch();
@@ -287,7 +329,6 @@ final class SqlTransaction implements Transaction {
             if (end - i > 1) s.executeBatch();
             i = end;
         }
-        pending.clear();
     }
 
     /** Closes the statements this transaction prepared. */

@@ -63,6 +63,14 @@ public final class PostgresServer implements AutoCloseable {
         server.run(List.of(initdb.toString(), "-D", server.data.toString(), "-U", USER,
                 "--pwfile=" + server.passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"));
         server.startServer();
+        // A test JVM that is stopped early still stops its server and removes its files.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // nothing more to do on the way out
+            }
+        }));
         return server;
     }
 
@@ -133,8 +141,12 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) return;
+        closed = true;
         try {
             if (Files.exists(data.resolve("postmaster.pid"))) stop();
         } finally {
