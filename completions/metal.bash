@@ -170,6 +170,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_metal; return $?; fi
@@ -205,6 +206,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host history" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host quarantine" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host release" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state export" ];    then _picocli_metal_state; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state import" ];    then _picocli_metal_state; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible inventory" ];    then _picocli_metal_ansible; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab up" ];    then _picocli_metal_lab; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab down" ];    then _picocli_metal_lab; return $?; fi
@@ -227,85 +230,91 @@ function _complete_metal() {
   local cmds13=(provision)
   local cmds14=(pool)
   local cmds15=(host)
-  local cmds16=(ansible)
-  local cmds17=(demo)
-  local cmds18=(lab)
-  local cmds19=(agent)
-  local cmds20=(completion)
-  local cmds21=(inventory show)
-  local cmds22=(inventory diff)
-  local cmds23=(profile list)
-  local cmds24=(profile show)
-  local cmds25=(profile check)
-  local cmds26=(profile suggest)
-  local cmds27=(site set)
-  local cmds28=(site show)
-  local cmds29=(template list)
-  local cmds30=(template export)
-  local cmds31=(power status)
-  local cmds32=(power on)
-  local cmds33=(power off)
-  local cmds34=(power soft)
-  local cmds35=(power cycle)
-  local cmds36=(power reset)
-  local cmds37=(boot pxe)
-  local cmds38=(boot disk)
-  local cmds39=(boot bios)
-  local cmds40=(boot cdrom)
-  local cmds41=(pool status)
-  local cmds42=(pool target)
-  local cmds43=(pool forecast)
-  local cmds44=(pool warm)
-  local cmds45=(host list)
-  local cmds46=(host show)
-  local cmds47=(host remove)
-  local cmds48=(host history)
-  local cmds49=(host quarantine)
-  local cmds50=(host release)
-  local cmds51=(ansible inventory)
-  local cmds52=(lab up)
-  local cmds53=(lab down)
-  local cmds54=(agent build)
+  local cmds16=(state)
+  local cmds17=(ansible)
+  local cmds18=(demo)
+  local cmds19=(lab)
+  local cmds20=(agent)
+  local cmds21=(completion)
+  local cmds22=(inventory show)
+  local cmds23=(inventory diff)
+  local cmds24=(profile list)
+  local cmds25=(profile show)
+  local cmds26=(profile check)
+  local cmds27=(profile suggest)
+  local cmds28=(site set)
+  local cmds29=(site show)
+  local cmds30=(template list)
+  local cmds31=(template export)
+  local cmds32=(power status)
+  local cmds33=(power on)
+  local cmds34=(power off)
+  local cmds35=(power soft)
+  local cmds36=(power cycle)
+  local cmds37=(power reset)
+  local cmds38=(boot pxe)
+  local cmds39=(boot disk)
+  local cmds40=(boot bios)
+  local cmds41=(boot cdrom)
+  local cmds42=(pool status)
+  local cmds43=(pool target)
+  local cmds44=(pool forecast)
+  local cmds45=(pool warm)
+  local cmds46=(host list)
+  local cmds47=(host show)
+  local cmds48=(host remove)
+  local cmds49=(host history)
+  local cmds50=(host quarantine)
+  local cmds51=(host release)
+  local cmds52=(state export)
+  local cmds53=(state import)
+  local cmds54=(ansible inventory)
+  local cmds55=(lab up)
+  local cmds56=(lab down)
+  local cmds57=(agent build)
 
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_metal_agent_build; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_lab_down; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_lab_up; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_inventory_diff; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_inventory_show; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_completion; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_agent; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_lab; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_demo; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_ansible; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_metal_agent_build; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_metal_lab_down; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_metal_lab_up; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_state_import; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_state_export; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_agent; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_lab; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_demo; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_ansible; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_state; return $?; fi
   if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_pool; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_provision; return $?; fi
@@ -333,7 +342,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory match onboard profile site render template power boot serve provision pool host ansible demo lab agent completion"
+  local commands="import discover scrape inventory match onboard profile site render template power boot serve provision pool host state ansible demo lab agent completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -341,10 +350,7 @@ function _picocli_metal() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -377,10 +383,7 @@ function _picocli_metal_import() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -432,10 +435,7 @@ function _picocli_metal_discover() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -477,10 +477,7 @@ function _picocli_metal_scrape() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -507,10 +504,7 @@ function _picocli_metal_inventory() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -546,10 +540,7 @@ function _picocli_metal_match() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -627,10 +618,7 @@ function _picocli_metal_onboard() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -664,10 +652,7 @@ function _picocli_metal_profile() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -694,10 +679,7 @@ function _picocli_metal_site() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -742,10 +724,7 @@ function _picocli_metal_render() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
   local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr" "deploy") # 0-0 values
@@ -778,10 +757,7 @@ function _picocli_metal_template() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -808,10 +784,7 @@ function _picocli_metal_power() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -838,10 +811,7 @@ function _picocli_metal_boot() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -883,10 +853,7 @@ function _picocli_metal_serve() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -958,10 +925,7 @@ function _picocli_metal_provision() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -988,10 +952,7 @@ function _picocli_metal_pool() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1018,10 +979,34 @@ function _picocli_metal_host() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `state` subcommand.
+function _picocli_metal_state() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="export import"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
       ;;
   esac
 
@@ -1048,10 +1033,7 @@ function _picocli_metal_ansible() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1087,10 +1069,7 @@ function _picocli_metal_demo() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1117,10 +1096,7 @@ function _picocli_metal_lab() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1147,10 +1123,7 @@ function _picocli_metal_agent() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1177,10 +1150,7 @@ function _picocli_metal_completion() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
   local SHELL_pos_param_args=("bash" "zsh") # 0-0 values
@@ -1213,10 +1183,7 @@ function _picocli_metal_inventory_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1243,10 +1210,7 @@ function _picocli_metal_inventory_diff() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1279,10 +1243,7 @@ function _picocli_metal_profile_list() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1315,10 +1276,7 @@ function _picocli_metal_profile_show() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1345,10 +1303,7 @@ function _picocli_metal_profile_check() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1391,10 +1346,7 @@ function _picocli_metal_profile_suggest() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1427,10 +1379,7 @@ function _picocli_metal_site_set() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1464,10 +1413,7 @@ function _picocli_metal_site_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1500,10 +1446,7 @@ function _picocli_metal_template_list() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1530,10 +1473,7 @@ function _picocli_metal_template_export() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1585,10 +1525,7 @@ function _picocli_metal_power_status() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1633,10 +1570,7 @@ function _picocli_metal_power_on() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1681,10 +1615,7 @@ function _picocli_metal_power_off() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1729,10 +1660,7 @@ function _picocli_metal_power_soft() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1777,10 +1705,7 @@ function _picocli_metal_power_cycle() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1825,10 +1750,7 @@ function _picocli_metal_power_reset() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1873,10 +1795,7 @@ function _picocli_metal_boot_pxe() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1921,10 +1840,7 @@ function _picocli_metal_boot_disk() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1969,10 +1885,7 @@ function _picocli_metal_boot_bios() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2017,10 +1930,7 @@ function _picocli_metal_boot_cdrom() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2047,10 +1957,7 @@ function _picocli_metal_pool_status() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2077,10 +1984,7 @@ function _picocli_metal_pool_target() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2113,10 +2017,7 @@ function _picocli_metal_pool_forecast() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2149,10 +2050,7 @@ function _picocli_metal_pool_warm() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2215,10 +2113,7 @@ function _picocli_metal_host_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2245,10 +2140,7 @@ function _picocli_metal_host_remove() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2275,10 +2167,7 @@ function _picocli_metal_host_history() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2308,10 +2197,7 @@ function _picocli_metal_host_quarantine() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2341,10 +2227,7 @@ function _picocli_metal_host_release() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2352,6 +2235,73 @@ function _picocli_metal_host_release() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `export` subcommand.
+function _picocli_metal_state_export() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'-o' '--out' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `import` subcommand.
+function _picocli_metal_state_import() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "import" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2374,10 +2324,7 @@ function _picocli_metal_ansible_inventory() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2443,10 +2390,7 @@ function _picocli_metal_lab_up() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2482,10 +2426,7 @@ function _picocli_metal_lab_down() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2524,10 +2465,7 @@ function _picocli_metal_agent_build() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 

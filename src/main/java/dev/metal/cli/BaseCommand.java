@@ -82,9 +82,25 @@ public abstract class BaseCommand implements Callable<Integer> {
         if (store == null) {
             String name = spec.qualifiedName(" ");
             if (name.startsWith("metal ")) name = name.substring("metal ".length());
-            store = services().openStore(root().statePath().toString(), name);
+            if (root().defaultState()) makeDefaultStateFolder();
+            store = services().openStore(root().stateLocation(), name);
         }
         return store;
+    }
+
+    /** The default state's folder is metal's to make (mode 0700); a folder named with --state is the user's. */
+    private void makeDefaultStateFolder() {
+        Path dir = Path.of(root().stateLocation()).toAbsolutePath().getParent();
+        if (java.nio.file.Files.isDirectory(dir)) return;
+        try {
+            java.nio.file.Files.createDirectories(dir.getParent());
+            java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // made by another metal just now
+        } catch (java.io.IOException e) {
+            throw new SystemicException("cannot make the state folder " + dir + ": " + e.getMessage());
+        }
     }
 
     protected Path besideState(String name) {

@@ -38,6 +38,7 @@ public final class Cli {
             ProvisionCommand.class,
             PoolCommand.class,
             HostCommand.class,
+            StateCommand.class,
             AnsibleCommand.class,
             DemoCommand.class,
             LabCommand.class,

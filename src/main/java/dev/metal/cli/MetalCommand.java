@@ -1,6 +1,7 @@
 package dev.metal.cli;
 
 import dev.metal.lab.Demo;
+import dev.metal.state.Stores;
 import dev.metal.workflow.Services;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -19,14 +20,19 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "Bare-metal provisioning: from a rack CSV to a server that answers SSH.",
-            "metal keeps what it knows in one local state file. Each subcommand moves hosts along:",
+            "metal keeps what it knows in one local state file (SQLite), or in PostgreSQL for a team.",
+            "Each subcommand moves hosts along:",
             "import -> discover -> scrape -> match -> render -> provision."
         },
         footerHeading = "%nFiles:%n",
         footer = {
-            "  The state file is --state FILE, else $METAL_STATE, else",
-            "  $XDG_STATE_HOME/metal/state.json (~/.local/state/metal/state.json).",
-            "  The journal of every change is beside it, as FILE.journal (JSON lines)."
+            "  The state is --state FILE, else $METAL_STATE, else",
+            "  $XDG_STATE_HOME/metal/state.json (~/.local/state/metal/state.json): a SQLite",
+            "  database (mode 0600) that also holds the journal of every change. A JSON state of an",
+            "  earlier metal is moved into it on first use and kept as FILE.json-backup.",
+            "  A postgresql://[user@]host[:port]/database URL keeps the state in PostgreSQL;",
+            "  the password comes from password=env:VAR or password=file:PATH in the URL,",
+            "  $PGPASSWORD or ~/.pgpass, and is never printed."
         })
 public final class MetalCommand implements Runnable {
     final Context context;
@@ -38,8 +44,9 @@ public final class MetalCommand implements Runnable {
 
     /** Copied onto every subcommand by {@link Cli}, except 'host list' where --state filters by host state. */
     @Option(names = "--state", paramLabel = "FILE", order = 100,
-            description = "State file (default: $METAL_STATE, else ~/.local/state/metal/state.json).")
-    Path state;
+            description = "State file or postgresql:// URL (default: $METAL_STATE, else "
+                    + "~/.local/state/metal/state.json).")
+    String state;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, order = 101,
             description = "Print the result as JSON on stdout.")
@@ -61,11 +68,20 @@ public final class MetalCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing command; see 'metal --help'");
     }
 
-    /** The state file this run uses. */
-    public Path statePath() {
-        if (state != null) return state;
+    /** The state this run uses: a file, or a PostgreSQL URL. */
+    public String stateLocation() {
+        if (state != null && !state.isBlank()) return state;
         String fromEnv = context.env("METAL_STATE");
-        if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);
+        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
+        return defaultStateFile().toString();
+    }
+
+    /** Whether this run uses the default state file, whose folder metal makes on first use. */
+    public boolean defaultState() {
+        return stateLocation().equals(defaultStateFile().toString());
+    }
+
+    private Path defaultStateFile() {
         String xdg = context.env("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : context.home().resolve(".local/state");
         return base.resolve("metal/state.json");
@@ -73,10 +89,13 @@ public final class MetalCommand implements Runnable {
 
     /**
      * A path beside the state file, as the defaults of the profiles folder and the boot
-     * server's files are: the one place such paths are worked out.
+     * server's files are: the one place such paths are worked out. With the state in
+     * PostgreSQL, they are beside the default state file.
      */
     public Path besideState(String name) {
-        return statePath().toAbsolutePath().resolveSibling(name);
+        String location = stateLocation();
+        Path file = Stores.isDatabaseUrl(location) ? defaultStateFile() : Path.of(location);
+        return file.toAbsolutePath().resolveSibling(name);
     }
 
     public Services services() {

@@ -34,7 +34,19 @@ final class FileRequestLock implements Store.RequestLock {
         Path file = fileFor(stateFile, requestId);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                // Mode 0600, as the state file: the lock says which requests run.
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (java.nio.file.FileAlreadyExistsException exists) {
+                // a live holder, or one that died: the lock below tells which
+            }
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            } catch (java.nio.file.NoSuchFileException released) {
+                // its holder finished and removed it just now: take it afresh
+                return tryAcquire(stateFile, requestId);
+            }
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state as one JSON file with a journal beside it (see {@link StateStore}): every read
- * parses the file, every change rewrites it under an exclusive file lock. Simple and
- * diffable; a fleet of thousands wants a database engine.
+ * The state as one JSON file with a journal beside it (see {@link StateStore}), as metal
+ * kept it before its SQL engines: every read parses the file, every change rewrites it
+ * under an exclusive file lock. {@link Stores} moves such a file to SQLite on first use;
+ * tests still make JSON states with it, to check that move.
  */
 public final class JsonFileStore implements Store {
     private final StateStore file;
@@ -84,6 +85,34 @@ public final class JsonFileStore implements Store {
     @Override
     public <T> T update(Change<T> change) {
         return file.update(change);
+    }
+
+    @Override
+    public void export(java.io.OutputStream out) {
+        State state = file.load();
+        SqlStore.Dump dump = new SqlStore.Dump(state.schemaVersion(), state.hosts(), state.site(), state.poolTargets(),
+                file.journal());
+        try {
+            StateStore.mapper().writeValue(new java.io.FilterOutputStream(out) {
+                @Override
+                public void close() throws java.io.IOException {
+                    flush();
+                }
+            }, dump);
+        } catch (java.io.IOException e) {
+            throw new StateException("cannot write the export: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int importState(java.io.InputStream in, String source) {
+        throw new StateException("the JSON state file engine is only read, to move its state to SQLite");
+    }
+
+    /** The whole state and journal, for the move to SQLite. */
+    SqlStore.Dump dump() {
+        State state = file.load();
+        return new SqlStore.Dump(state.schemaVersion(), state.hosts(), state.site(), state.poolTargets(), file.journal());
     }
 
     @Override

@@ -44,6 +44,22 @@ public interface Store extends AutoCloseable {
      */
     <T> T update(Change<T> change);
 
+    /**
+     * Writes the whole state as one JSON document: every host with its inventories, the site
+     * plan, the pool targets and the journal. BMC password references and boot tokens are in
+     * it as they are in the state, so it is for backups and moves, kept as private as the state.
+     */
+    void export(java.io.OutputStream out);
+
+    /**
+     * Loads an export (or a JSON state file of an earlier metal) into this state, which must
+     * be empty, in one transaction: all of it or nothing.
+     *
+     * @param source the file's name, for messages
+     * @return the number of hosts imported
+     */
+    int importState(java.io.InputStream in, String source);
+
     /** Held while a provisioning request runs in this process; see {@link #lockRequest}. */
     interface RequestLock extends AutoCloseable {
         @Override

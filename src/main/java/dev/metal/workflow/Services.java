@@ -57,6 +57,11 @@ public final class Services {
                 Clock.systemUTC());
     }
 
+    /** Opens the state another way (benchmarks compare engines through the real command line). */
+    public Services withStores(StoreOpener opener) {
+        return new Services(opener, bmcProviders, bootContent, clock);
+    }
+
     public Services withBmcProviders(BmcProviders providers) {
         return new Services(stores, providers, bootContent, clock);
     }

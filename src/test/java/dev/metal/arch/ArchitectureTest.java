@@ -29,17 +29,22 @@ class ArchitectureTest {
     private static final Pattern TYPE = Pattern.compile("dev/metal/([a-z]+)/[A-Za-z0-9_$/]+");
     /** Package -> the other metal packages its classes refer to. */
     static Map<String, Set<String>> uses;
+    /** Packages whose classes refer to JDBC or a database driver. */
+    static Set<String> sql;
+    private static final Pattern SQL = Pattern.compile("java/sql/|javax/sql/|org/sqlite/|org/postgresql/");
 
     @BeforeAll
     static void read() throws Exception {
         Path classes = Path.of(ArchitectureTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .resolveSibling("classes").resolve("dev/metal");
         uses = new TreeMap<>();
+        sql = new TreeSet<>();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 String pkg = classes.relativize(f).getName(0).toString();
                 Set<String> used = uses.computeIfAbsent(pkg, p -> new TreeSet<>());
                 for (String type : referencedTypes(f)) {
+                    if (SQL.matcher(type).find()) sql.add(pkg);
                     Matcher m = TYPE.matcher(type);
                     while (m.find()) if (!m.group(1).equals(pkg)) used.add(m.group(1));
                 }
@@ -53,6 +58,11 @@ class ArchitectureTest {
             assertTrue(uses.containsKey(pkg), "no classes in " + pkg);
             assertTrue(!uses.get(pkg).contains("state"), pkg + " uses the state: " + uses.get(pkg));
         }
+    }
+
+    @Test
+    void onlyTheStateKnowsSql() {
+        assertEquals(Set.of("state"), sql, "packages that use JDBC or a database driver");
     }
 
     @Test

@@ -32,6 +32,8 @@ import java.util.Set;
 public final class Fleet {
     public final Path dir;
     public final Path state;
+    /** Where the state is: the state file, or a PostgreSQL URL. */
+    public final String location;
     public final Path files;
     public final int port;
     public final URI server;
@@ -44,12 +46,18 @@ public final class Fleet {
     }
 
     public Fleet(Path dir, int port) throws IOException {
+        this(dir, port, dir.resolve("state.json").toString());
+    }
+
+    /** A fleet whose state is at {@code location} (a file, or a PostgreSQL URL). */
+    public Fleet(Path dir, int port, String location) throws IOException {
         this.dir = dir;
         this.state = dir.resolve("state.json");
+        this.location = location;
         this.files = dir.resolve("files");
         this.port = port;
         this.server = URI.create("http://127.0.0.1:" + port);
-        this.store = Stores.open(state.toString(), "test", Clock.systemUTC());
+        this.store = Stores.open(location, "test", Clock.systemUTC());
         Files.createDirectories(files.resolve("debian"));
         Files.write(files.resolve("debian/linux"), bytes(300_000));
         Files.write(files.resolve("debian/initrd.gz"), bytes(100_000));
@@ -106,7 +114,7 @@ public final class Fleet {
 
     /** Runs metal on this fleet's state, reaching this fleet's BMCs. */
     public CliRun metal(String... args) {
-        return CliRun.metal(services(), state, args);
+        return CliRun.metal(services(), Map.of("METAL_STATE", location), args);
     }
 
     public Host get(String name) {

@@ -27,12 +27,12 @@ public final class ProvisionProcess {
     private ProvisionProcess() {}
 
     public static void main(String[] args) {
-        Path state = Path.of(args[0]);
+        String state = args[0];
         URI server = URI.create("http://127.0.0.1:" + args[1]);
         Set<Machine.Fault> faults = args[2].equals("no-phone-home")
                 ? EnumSet.of(Machine.Fault.NO_PHONE_HOME) : EnumSet.noneOf(Machine.Fault.class);
         DirectBmcs bmcs = new DirectBmcs();
-        try (Store store = Stores.open(state.toString(), "test", Clock.systemUTC())) {
+        try (Store store = Stores.open(state, "test", Clock.systemUTC())) {
             for (Host h : store.hosts(HostQuery.all())) {
                 bmcs.add(h.hostname(), new Machine(h.mgmtMac(), server, faults, Duration.ofMillis(200)));
             }
@@ -42,11 +42,11 @@ public final class ProvisionProcess {
     }
 
     /** Starts one with the test JVM's class path. */
-    static Process start(Path state, int port, String fault, Path log, String... metalArgs) throws Exception {
+    static Process start(String state, int port, String fault, Path log, String... metalArgs) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), ProvisionProcess.class.getName(),
-                state.toString(), Integer.toString(port), fault));
+                state, Integer.toString(port), fault));
         cmd.addAll(Arrays.asList(metalArgs));
         return new ProcessBuilder(cmd).redirectErrorStream(false)
                 .redirectOutput(log.toFile()).redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())

@@ -20,15 +20,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Separate metal processes on one state file: they never share a host, and a killed one is resumed. */
+/**
+ * Separate metal processes on one state: they never share a host, and a killed one is
+ * resumed. On SQLite here; {@link ProvisionProcessPostgresTest} runs the same on PostgreSQL.
+ */
 class ProvisionProcessTest {
     @TempDir
     Path dir;
     Fleet fleet;
 
+    /** Where this class keeps the state. */
+    String location() throws Exception {
+        return dir.resolve("state.json").toString();
+    }
+
     @BeforeEach
     void fleet() throws Exception {
-        fleet = new Fleet(dir);
+        fleet = new Fleet(dir, Fleet.freePort(), location());
     }
 
     private Process run(int port, String fault, String name, String... metalArgs) throws Exception {
@@ -36,13 +44,13 @@ class ProvisionProcessTest {
         System.arraycopy(metalArgs, 0, args, 0, metalArgs.length);
         System.arraycopy(new String[] {"--listen", "127.0.0.1:" + port, "--files", fleet.files.toString()}, 0,
                 args, metalArgs.length, 4);
-        return ProvisionProcess.start(fleet.state, port, fault, dir.resolve(name), args);
+        return ProvisionProcess.start(fleet.location, port, fault, dir.resolve(name), args);
     }
 
     @Test
     void twoProcessesNeverTakeTheSameHost() throws Exception {
         for (int i = 1; i <= 8; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 2), i, "web", i);
-        String[] provision = {"--state", fleet.state.toString(), "--json", "provision", "--profile", "web",
+        String[] provision = {"--state", fleet.location, "--json", "provision", "--profile", "web",
             "--count", "4", "--os", "debian-12", "--timeout", "30s"};
         Process a = run(Fleet.freePort(), "none", "a.out", provision);
         Process b = run(Fleet.freePort(), "none", "b.out", provision);
@@ -68,7 +76,7 @@ class ProvisionProcessTest {
     void aKilledProvisionIsResumedAndALiveOneIsLeftAlone() throws Exception {
         fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r2", 1, "web", 2).host("web-03", "r1", 2, "web", 3);
         // Its machines never phone home, so it waits until it is killed.
-        Process p = run(Fleet.freePort(), "no-phone-home", "p.out", "--state", fleet.state.toString(), "provision",
+        Process p = run(Fleet.freePort(), "no-phone-home", "p.out", "--state", fleet.location, "provision",
                 "--profile", "web", "--count", "2", "--os", "debian-12", "--timeout", "5m");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -95,5 +103,80 @@ class ProvisionProcessTest {
         assertEquals(HostState.ACTIVE, fleet.get("web-02").state());
         assertEquals(HostState.READY, fleet.get("web-03").state());
         assertEquals(2, fleet.store.journal(JournalQuery.all()).stream().filter(e -> e.event().equals("provision-resumed")).count());
+    }
+
+    @Test
+    void eightProvisionersAndOneBootServerTakeEightDistinctHosts() throws Exception {
+        for (int i = 1; i <= 8; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 2), i, "web", i);
+        int port = Fleet.freePort();
+        Process serve = ProvisionProcess.start(fleet.location, port, "none", dir.resolve("serve.out"),
+                "--state", fleet.location, "serve", "--listen", "127.0.0.1:" + port, "--files", fleet.files.toString(),
+                "--for", "3m");
+        List<Process> provisioners = new java.util.ArrayList<>();
+        try {
+            waitForPort(port, dir.resolve("serve.out.err"));
+            for (int i = 0; i < 8; i++) {
+                provisioners.add(ProvisionProcess.start(fleet.location, port, "none", dir.resolve("p" + i + ".out"),
+                        "--state", fleet.location, "--json", "provision", "--profile", "web", "--count", "1",
+                        "--os", "debian-12", "--timeout", "60s", "--server", "http://127.0.0.1:" + port));
+            }
+            Set<String> hosts = new HashSet<>();
+            for (int i = 0; i < 8; i++) {
+                Process p = provisioners.get(i);
+                assertTrue(p.waitFor(150, TimeUnit.SECONDS), "provisioner " + i + " hangs");
+                String out = Files.readString(dir.resolve("p" + i + ".out"));
+                assertEquals(0, p.exitValue(), out + Files.readString(dir.resolve("p" + i + ".out.err")));
+                for (JsonNode slot : Json.mapper().readTree(out).get("slots")) {
+                    assertEquals("active", slot.get("status").asText(), slot.toString());
+                    assertTrue(hosts.add(slot.get("host").asText()), "taken twice: " + slot);
+                }
+            }
+            assertEquals(8, hosts.size());
+            assertEquals(8, fleet.store.hosts(HostQuery.all().inStates(HostState.ACTIVE)).size());
+        } finally {
+            for (Process p : provisioners) p.destroyForcibly();
+            serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static void waitForPort(int port, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                assertTrue(System.nanoTime() < deadline, "the boot server never listened: " + Files.readString(log));
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
+    void killedAtRandomMomentsTheStateStaysConsistentAndResumeFinishes() throws Exception {
+        for (int i = 1; i <= 6; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 2), i, "web", i);
+        java.util.Random random = new java.util.Random(16);
+        for (int round = 0; round < 3; round++) {
+            Process p = run(Fleet.freePort(), "none", "k" + round + ".out", "--state", fleet.location, "provision",
+                    "--profile", "web", "--count", "2", "--os", "debian-12", "--timeout", "60s");
+            Thread.sleep(300 + random.nextInt(2500));
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            assertConsistent();
+        }
+        CliRun resumed = fleet.metal(fleet.args("provision", "--resume", "--timeout", "30s"));
+        assertTrue(resumed.exitCode == 0, resumed.toString());
+        assertConsistent();
+        assertEquals(List.of(), fleet.store.hosts(HostQuery.all().inStates(HostState.PROVISIONING)), "all resumed");
+    }
+
+    /** Every host is whole, and a host provisioning belongs to a request that claimed it. */
+    void assertConsistent() {
+        for (Host h : fleet.store.hosts(HostQuery.all().withInventories())) {
+            assertTrue(h.match() != null && h.bmc() != null, h.toString());
+            if (h.state() == HostState.PROVISIONING || h.state() == HostState.ACTIVE) {
+                assertTrue(h.provisioning() != null && h.provisioning().requestId() != null, h.toString());
+                assertTrue(fleet.store.journal(JournalQuery.forHost(h.hostname()).ofEvents("provision-claimed")).size() > 0,
+                        h.hostname() + " is " + h.state() + " without a claim in the journal");
+            }
+        }
     }
 }

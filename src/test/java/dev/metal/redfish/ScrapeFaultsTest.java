@@ -142,7 +142,7 @@ class ScrapeFaultsTest {
             CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString());
             CliRun run = CliRun.metal(state, "scrape", "h1");
             assertEquals(0, run.exitCode, run.toString());
-            assertTrue(Files.readString(state).contains(first.fingerprint()), "pinned on first contact");
+            assertTrue(dev.metal.testing.TestState.export(state).contains(first.fingerprint()), "pinned on first contact");
         }
         try (RedfishEmulator emu = RedfishEmulator.builder().mockup(Fleet.mockup("dmtf-public-localstorage"))
                 .tls(second.context()).port(port).build()) {
@@ -151,13 +151,13 @@ class ScrapeFaultsTest {
             assertTrue(run.out.contains("h1: BMC certificate changed: pinned " + first.fingerprint() + ", now "
                     + second.fingerprint()), run.out);
             assertEquals(0, emu.sessionsCreated(), "nothing was sent to a BMC that failed the pin");
-            assertTrue(Files.readString(state).contains(first.fingerprint()), "the pin is kept");
+            assertTrue(dev.metal.testing.TestState.export(state).contains(first.fingerprint()), "the pin is kept");
 
             assertEquals(0, CliRun.metal(state, "scrape", "h1", "--insecure").exitCode);
-            assertTrue(Files.readString(state).contains(first.fingerprint()), "--insecure does not re-pin");
+            assertTrue(dev.metal.testing.TestState.export(state).contains(first.fingerprint()), "--insecure does not re-pin");
             CliRun repin = CliRun.metal(state, "scrape", "h1", "--repin");
             assertEquals(0, repin.exitCode, repin.toString());
-            assertTrue(Files.readString(state).contains(second.fingerprint()));
+            assertTrue(dev.metal.testing.TestState.export(state).contains(second.fingerprint()));
             assertEquals(0, emu.openSessions());
         }
     }

@@ -50,7 +50,7 @@ class RenderCommandTest {
         assertTrue(first.contains("\nexit 1\n"), first);
         // The token never reaches output, the journal or the JSON result.
         assertFalse(run.out.contains(token) || run.err.contains(token));
-        assertFalse(Files.readString(Path.of(state + ".journal")).contains(token));
+        assertFalse(dev.metal.testing.TestState.journal(state).contains(token));
 
         CliRun again = CliRun.metal(state, "--json", "render", "ipxe", "r01-s01", "--out", out.toString());
         assertEquals(0, again.exitCode, again.toString());

@@ -11,23 +11,32 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real metal processes on one state file: they take turns, and a kill -9 never tears the file. */
+/**
+ * Real metal processes on one state: they take turns, and a kill -9 never tears it. On
+ * SQLite here; {@link StateStoreProcessPostgresTest} runs the same on PostgreSQL.
+ */
 class StateStoreProcessTest {
     @TempDir
     Path dir;
+    private int states;
 
-    static ProcessBuilder metal(Path state, String... args) {
+    /** A fresh state's location. */
+    String newLocation() throws Exception {
+        return dir.resolve("state" + ++states + ".json").toString();
+    }
+
+    static ProcessBuilder metal(String state, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.metal.cli.Main", "--state", state.toString()));
+                "dev.metal.cli.Main", "--state", state));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true);
     }
 
     @Test
     void eightConcurrentImportsAllLand() throws Exception {
-        Path state = dir.resolve("state.json");
+        String state = newLocation();
         List<Process> processes = new ArrayList<>();
         for (int batch = 0; batch < 8; batch++) {
             Path csv = RackFiles.write(dir.resolve("rack" + batch + ".csv"), batch, 50);
@@ -38,9 +47,9 @@ class StateStoreProcessTest {
             String output = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.exitValue(), output);
         }
-        StateStore store = new StateStore(state, "test");
-        assertEquals(400, store.load().hosts().size(), "every host of every import is there");
-        List<JournalEntry> journal = store.journal();
+        Store store = Stores.open(state, "test", java.time.Clock.systemUTC());
+        assertEquals(400, store.hosts(HostQuery.all()).size(), "every host of every import is there");
+        List<JournalEntry> journal = store.journal(JournalQuery.all());
         assertEquals(400, journal.stream().filter(e -> e.event().equals("imported")).count());
         for (int batch = 0; batch < 8; batch++) {
             String file = dir.resolve("rack" + batch + ".csv").toString();
@@ -50,15 +59,14 @@ class StateStoreProcessTest {
 
     @Test
     void killDuringAnImportLeavesAStateThatLoads() throws Exception {
-        Path state = dir.resolve("state.json");
         Path small = RackFiles.write(dir.resolve("small.csv"), 90, 10);
         Path large = RackFiles.write(dir.resolve("large.csv"), 91, 10_000);
-        StateStore store = new StateStore(state, "test");
         int[] delaysMs = {150, 400, 700, 1000, 1300, 1700};
         int sawOld = 0;
         int sawNew = 0;
         for (int delay : delaysMs) {
-            Files.deleteIfExists(state);
+            String state = newLocation();
+            Store store = Stores.open(state, "test", java.time.Clock.systemUTC());
             Process first = metal(state, "import", small.toString()).start();
             assertTrue(first.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, first.exitValue());
@@ -66,7 +74,8 @@ class StateStoreProcessTest {
             Thread.sleep(delay);
             p.destroyForcibly();
             p.waitFor();
-            int hosts = store.load().hosts().size();
+            int hosts = store.hosts(HostQuery.all()).size();
+            store.close();
             assertTrue(hosts == 10 || hosts == 10_010, "old or new state, never torn: " + hosts);
             if (hosts == 10) sawOld++; else sawNew++;
         }
