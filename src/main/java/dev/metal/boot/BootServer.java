@@ -2,7 +2,6 @@ package dev.metal.boot;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.metal.model.Host;
 import dev.metal.model.Macs;
 import dev.metal.model.Site;
@@ -16,12 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP boot server: iPXE scripts by MAC, Pixiecore's API mode, per-host configs and
@@ -38,53 +34,91 @@ public final class BootServer implements AutoCloseable {
     private final BootContent content;
     private final Path files;
     private final String advertise;
-    private final int threads;
+    private final Limits limits;
     private final Log log;
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
+    private HttpListener listener;
+
+    /**
+     * How long the server waits on a client, and how many it serves at once. Every wait has a
+     * deadline, so that slow or silent clients cannot hold the server:
+     *
+     * @param maxConnections connections open at once; at the limit the one that has waited
+     *                       longest for its request is closed, else the new one gets a 503
+     * @param header         from a new connection (or the first byte of a kept-alive one's next
+     *                       request) to the end of the request headers
+     * @param idle           a kept-alive connection waiting for its next request
+     * @param body           from the first read of a request body to its end
+     * @param write          a response write that makes no progress
+     */
+    public record Limits(int maxConnections, Duration header, Duration idle, Duration body, Duration write) {
+        public static final Limits DEFAULT = new Limits(512, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+        public Limits {
+            if (maxConnections < 1) throw new IllegalArgumentException("at least one connection");
+            for (Duration d : new Duration[] {header, idle, body, write}) {
+                if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive");
+            }
+        }
+
+        public Limits withMaxConnections(int n) {
+            return new Limits(n, header, idle, body, write);
+        }
+    }
 
     /**
      * @param files     the folder served under /files/ (need not exist)
      * @param advertise the base URL machines reach this server at, or null for the request's Host header
      */
-    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, int threads, Log log) {
+    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, Limits limits, Log log) {
         this.backend = backend;
         this.content = content;
         this.files = files.toAbsolutePath().normalize();
         this.advertise = advertise;
-        this.threads = threads;
+        this.limits = limits;
         this.log = log;
+    }
+
+    /**
+     * With the default limits. The thread count bounds nothing any more: each connection has a
+     * thread of its own, and {@link Limits} bound what clients may hold.
+     */
+    @Deprecated
+    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, int threads, Log log) {
+        this(backend, content, files, advertise, Limits.DEFAULT, log);
     }
 
     public BootServer start(InetSocketAddress listen) {
         try {
-            server = HttpServer.create(listen, 128);
+            listener = new HttpListener(listen, limits, this::handle, log, this::housekeeping).start();
         } catch (IOException e) {
             throw new SystemicException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
                     + ": " + e.getMessage() + " (is another 'metal serve' running? then pass --server URL)", e);
         }
-        // Bounded threads and queue; when both are full the accepting thread serves, which slows new clients down.
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "metal-boot-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-        executor.allowCoreThreadTimeOut(true);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        log.debug("boot server: " + (listener.virtualThreads() ? "virtual" : "platform") + " threads, at most "
+                + limits.maxConnections() + " connections");
         return this;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return listener.address();
+    }
+
+    /** True when each connection runs on a virtual thread (JDK 21 and newer). */
+    public boolean virtualThreads() {
+        return listener.virtualThreads();
+    }
+
+    /** Connections open now, closed to make room, refused with 503, and ended by a deadline. */
+    public String connectionStats() {
+        HttpListener.Stats s = listener.stats();
+        return "open " + s.open() + ", evicted " + s.evicted() + ", refused " + s.rejected() + ", timed out " + s.timedOut();
     }
 
     /** The base URL for clients: the advertised one, else the address bound. */
     public String baseUrl() {
         if (advertise != null) return advertise;
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = listener.address();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
         return "http://" + host + ":" + a.getPort();
@@ -92,8 +126,11 @@ public final class BootServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) server.stop(0);
-        if (executor != null) executor.shutdownNow();
+        if (listener != null) listener.close();
+    }
+
+    /** Runs about once a second on the server's own thread. */
+    private void housekeeping() {
     }
 
     private record Reply(int status, String contentType, byte[] body) {
