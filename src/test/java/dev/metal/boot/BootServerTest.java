@@ -183,6 +183,35 @@ class BootServerTest {
         assertArrayEquals(Arrays.copyOfRange(all, 99_990, all.length), open.body());
         assertEquals(416, range("bytes=" + all.length + "-").statusCode());
         assertEquals(404, get("/files/debian/missing").statusCode());
+
+        // Positions past what a long holds: unsatisfiable from, or clamped to the end.
+        String huge = rawWith("/files/debian/initrd.gz", "Range: bytes=99999999999999999999-\r\n");
+        assertTrue(huge.startsWith("HTTP/1.1 416 "), huge);
+        assertTrue(huge.toLowerCase().contains("content-range: bytes */" + all.length), huge);
+        assertTrue(rawWith("/files/debian/initrd.gz", "Range: bytes=-99999999999999999999\r\n").startsWith("HTTP/1.1 206 "));
+        String toEnd = rawWith("/files/debian/initrd.gz", "Range: bytes=100-99999999999999999999\r\n");
+        assertTrue(toEnd.startsWith("HTTP/1.1 206 ") && toEnd.toLowerCase().contains("content-range: bytes 100-" + (all.length - 1) + "/"),
+                toEnd);
+        assertTrue(rawWith("/files/debian/initrd.gz", "Range: bytes=5-2\r\n").startsWith("HTTP/1.1 416 "));
+    }
+
+    @Test
+    void whatClientsSendIsEscapedInTheLog() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        Log verbose = new Log(new java.io.PrintWriter(out, true), true);
+        try (BootServer s = new BootServer(new StoreBootBackend(fleet.store), new TestBootContent(), fleet.files, null,
+                BootServer.Limits.DEFAULT, verbose).start(new InetSocketAddress("127.0.0.1", 0))) {
+            String forged = "/config/x%0Ametal:%20web-01%20phoned%20home%1b%5b2J%e2%80%ae/preseed";
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + forged)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, r.statusCode());
+        }
+        String log = out.toString();
+        assertTrue(log.contains("x\\nmetal: web-01 phoned home\\x1b[2J\\u202e"), log);
+        for (String line : log.split("\n")) {
+            assertTrue(line.startsWith("metal: "), "a forged line: " + line);
+            assertFalse(line.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == 0x202e), line);
+        }
     }
 
     private HttpResponse<byte[]> range(String range) throws Exception {
@@ -211,9 +240,13 @@ class BootServerTest {
 
     /** Sends the path as written: HTTP clients would clean up the dot segments first. */
     private String raw(String path) throws IOException {
+        return rawWith(path, "");
+    }
+
+    private String rawWith(String path, String headers) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
