@@ -16,6 +16,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,6 +37,7 @@ public final class BootServer implements AutoCloseable {
     private final String advertise;
     private final Limits limits;
     private final Log log;
+    private final RefusalLimiter refusals;
     private HttpListener listener;
 
     /**
@@ -77,7 +79,13 @@ public final class BootServer implements AutoCloseable {
         this.advertise = advertise;
         this.limits = limits;
         this.log = log;
+        this.refusals = new RefusalLimiter(REFUSALS_PER_ADDRESS, REFUSALS_TOTAL, Duration.ofMinutes(1),
+                summary -> backend.journalRefusal(null, summary));
     }
+
+    /** Refused requests journaled one by one, per client address and in all, each minute; the rest are counted. */
+    static final int REFUSALS_PER_ADDRESS = 10;
+    static final int REFUSALS_TOTAL = 100;
 
     /**
      * With the default limits. The thread count bounds nothing any more: each connection has a
@@ -127,10 +135,16 @@ public final class BootServer implements AutoCloseable {
     @Override
     public void close() {
         if (listener != null) listener.close();
+        try {
+            refusals.flush(Instant.now(), true);
+        } catch (RuntimeException e) {
+            log.warn("boot server: cannot journal the refusals counted: " + e.getMessage());
+        }
     }
 
     /** Runs about once a second on the server's own thread. */
     private void housekeeping() {
+        refusals.flush(Instant.now(), false);
     }
 
     private record Reply(int status, String contentType, byte[] body) {
@@ -195,6 +209,7 @@ public final class BootServer implements AutoCloseable {
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
         String token = BootTokens.live(host);
+        if (token != null && !firstFetcher(ex, host, token)) token = null;
         String script = token != null ? content.ipxeScript(host, backend.site(), base(ex), token) : content.localDiskScript(host);
         log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
@@ -205,13 +220,36 @@ public final class BootServer implements AutoCloseable {
         if (host == null) return Reply.text(404, "unknown machine");
         String token = BootTokens.live(host);
         // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
-        if (token == null) return Reply.text(404, host.hostname() + " is not provisioning");
+        if (token == null || !firstFetcher(ex, host, token)) return Reply.text(404, host.hostname() + " is not provisioning");
         BootContent.PixiecoreBoot boot = content.pixiecore(host, backend.site(), base(ex), token);
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
             throw new SystemicException("cannot write Pixiecore answer", e);
         }
+    }
+
+    /**
+     * A boot script carries the attempt's token, so it goes to one address per attempt: the
+     * first to ask. Asking again from there gets it again (a firmware retry); any other
+     * address gets what a host that is not provisioning gets, and raises an alarm: either
+     * someone else has the token, or the host could not get its script.
+     */
+    private boolean firstFetcher(HttpExchange ex, Host host, String token) {
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        String holder = backend.claimBootScript(host.hostname(), token, from);
+        if (holder == null || holder.equals(from)) return true;
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("path", clip(ex.getRequestURI().getRawPath()));
+        detail.put("from", from);
+        detail.put("reason", "boot script of this attempt already served to another address");
+        detail.put("servedTo", holder);
+        if (refusals.admit(from, Instant.now())) {
+            log.warn("boot server: ALARM: " + host.hostname() + "'s boot script asked for from " + from
+                    + " after it went to " + holder + "; refused (see 'metal host history " + host.hostname() + "')");
+            backend.journalAlarm(host.hostname(), detail);
+        }
+        return false;
     }
 
     private Reply config(HttpExchange ex, String hostname, String kind) {
@@ -253,17 +291,26 @@ public final class BootServer implements AutoCloseable {
         return new Auth(host, backend.site(), null);
     }
 
+    /**
+     * One answer for every refusal, whatever its reason (the journal has the reason): a
+     * client must not learn from it which hosts exist or which are provisioning.
+     */
     private Reply refuseNow(HttpExchange ex, String hostname, String why) {
         boolean unknown = why.equals("unknown host");
         refuse(ex, unknown ? null : hostname, why, unknown ? Map.of("host", clip(hostname)) : Map.of());
-        return unknown ? Reply.text(404, "unknown host") : Reply.text(403, "forbidden: " + why);
+        return Reply.text(403, "forbidden");
     }
 
-    /** Journals a refused request: the path without its query (the token stays out), who asked, and why. */
+    /**
+     * Journals a refused request: the path without its query (the token stays out), who asked,
+     * and why; within the journal's budget, else it is counted (see {@link RefusalLimiter}).
+     */
     void refuse(HttpExchange ex, String hostname, String why, Map<String, Object> more) {
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        if (!refusals.admit(from, Instant.now())) return;
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("path", clip(ex.getRequestURI().getRawPath()));
-        detail.put("from", ex.getRemoteAddress().getAddress().getHostAddress());
+        detail.put("from", from);
         detail.put("reason", why);
         detail.putAll(more);
         log.info("boot server refused " + detail);

@@ -128,14 +128,72 @@ class BootServerTest {
         assertEquals(403, get("/config/web-01/preseed?token=").statusCode());
         // Another host's token does not open this one's config.
         assertEquals(403, get("/config/web-02/preseed?token=" + token).statusCode());
-        assertEquals(404, get("/config/nobody/preseed?token=" + token).statusCode());
+        HttpResponse<String> nobody = get("/config/nobody/preseed?token=" + token);
+        // One answer for every refusal: it tells no one which hosts exist or are provisioning.
+        assertEquals(403, nobody.statusCode());
+        for (HttpResponse<String> r : List.of(wrong, nobody, get("/config/web-02/preseed?token=" + token))) {
+            assertEquals("forbidden\n", r.body());
+        }
 
         List<JournalEntry> refused = refusals();
         assertEquals(List.of("wrong token", "missing token", "missing token", "no provisioning in progress",
-                "unknown host"), refused.stream().map(e -> e.detail().get("reason")).toList());
+                "unknown host", "no provisioning in progress"), refused.stream().map(e -> e.detail().get("reason")).toList());
         assertEquals("web-01", refused.get(0).host());
         String journal = Files.readString(fleet.state.resolveSibling(fleet.state.getFileName() + ".journal"));
         assertFalse(journal.contains(token), "the journal must not hold a token");
+    }
+
+    @Test
+    void aBootScriptGoesToOneAddressPerAttemptAndASecondAddressRaisesAnAlarm() throws Exception {
+        String path = "/ipxe?mac=52:54:00:00:00:01";
+        assertTrue(rawFrom("127.0.0.1", path).contains("preseed?token=" + token));
+        assertTrue(rawFrom("127.0.0.1", path).contains("preseed?token=" + token), "the same address may ask again");
+        String other = rawFrom("127.0.0.2", path);
+        assertTrue(other.startsWith("HTTP/1.1 200 ") && other.contains("local disk") && !other.contains(token), other);
+        assertTrue(rawFrom("127.0.0.2", "/v1/boot/52:54:00:00:00:01").startsWith("HTTP/1.1 404 "));
+        List<JournalEntry> alarms = fleet.store.journal(JournalQuery.all()).stream()
+                .filter(e -> e.event().equals("boot-alarm")).toList();
+        assertEquals(2, alarms.size());
+        assertEquals("web-01", alarms.get(0).host());
+        assertEquals("127.0.0.2", alarms.get(0).detail().get("from"));
+        assertEquals("127.0.0.1", alarms.get(0).detail().get("servedTo"));
+        assertEquals(1, fleet.store.journal(JournalQuery.all()).stream()
+                .filter(e -> e.event().equals("boot-script-served")).count());
+
+        // Another server over the same state (a restart) knows from the journal who has the script.
+        try (BootServer again = new BootServer(new StoreBootBackend(fleet.store), new TestBootContent(), fleet.files, null,
+                BootServer.Limits.DEFAULT, Log.stderr()).start(new InetSocketAddress("127.0.0.1", 0))) {
+            assertFalse(rawFrom(again, "127.0.0.2", path).contains(token));
+            assertTrue(rawFrom(again, "127.0.0.1", path).contains(token));
+        }
+
+        // The next attempt has a token of its own, and its script goes to whoever asks first.
+        String next = Secret.randomToken().reference();
+        fleet.store.update(tx -> {
+            Host h = tx.host("web-01");
+            Provisioning p = h.provisioning();
+            tx.put(h.withProvisioning(new Provisioning(p.requestId(), p.os(), Secret.of(next), p.startedAt(), null, 2,
+                    null)), "provision-claimed");
+            return null;
+        });
+        assertTrue(rawFrom("127.0.0.2", path).contains("preseed?token=" + next));
+        assertFalse(rawFrom("127.0.0.1", path).contains(next));
+    }
+
+    @Test
+    void refusalsBeyondTheBudgetAreCountedNotJournaledOneByOne() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String r = rawFrom("127.0.0.3", "/config/web-01/preseed?token=guess" + i);
+            assertTrue(r.startsWith("HTTP/1.1 403 "), r);
+        }
+        for (int i = 0; i < 5; i++) rawFrom("127.0.0.4", "/config/nobody/preseed");
+        assertEquals(BootServer.REFUSALS_PER_ADDRESS + 5, refusals().size());
+        server.close();
+        List<JournalEntry> all = refusals();
+        JournalEntry summary = all.get(all.size() - 1);
+        assertEquals(300 - BootServer.REFUSALS_PER_ADDRESS, ((Number) summary.detail().get("count")).intValue(),
+                summary.toString());
+        assertEquals(1, ((Number) summary.detail().get("addresses")).intValue());
     }
 
     @Test
@@ -204,7 +262,7 @@ class BootServerTest {
             String forged = "/config/x%0Ametal:%20web-01%20phoned%20home%1b%5b2J%e2%80%ae/preseed";
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + forged)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertEquals(404, r.statusCode());
+            assertEquals(403, r.statusCode());
         }
         String log = out.toString();
         assertTrue(log.contains("x\\nmetal: web-01 phoned home\\x1b[2J\\u202e"), log);
@@ -241,6 +299,22 @@ class BootServerTest {
     /** Sends the path as written: HTTP clients would clean up the dot segments first. */
     private String raw(String path) throws IOException {
         return rawWith(path, "");
+    }
+
+    private String rawFrom(String from, String path) throws IOException {
+        return rawFrom(server, from, path);
+    }
+
+    /** A GET from a loopback address of the caller's choice (127.0.0.0/8 all reach this host). */
+    private static String rawFrom(BootServer to, String from, String path) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(to.address());
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private String rawWith(String path, String headers) throws IOException {
