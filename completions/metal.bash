@@ -832,7 +832,7 @@ function _picocli_metal_serve() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--listen' '--files' '--advertise' '--threads' '--state'"
+  local arg_opts="'--listen' '--files' '--advertise' '--max-connections' '--header-timeout' '--idle-timeout' '--body-timeout' '--write-timeout' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -849,7 +849,19 @@ function _picocli_metal_serve() {
     '--advertise')
       return
       ;;
-    '--threads')
+    '--max-connections')
+      return
+      ;;
+    '--header-timeout')
+      return
+      ;;
+    '--idle-timeout')
+      return
+      ;;
+    '--body-timeout')
+      return
+      ;;
+    '--write-timeout')
       return
       ;;
     '--state')

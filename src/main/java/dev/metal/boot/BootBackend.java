@@ -34,4 +34,14 @@ public interface BootBackend {
 
     /** Journals a refused request (never with its token); {@code hostname} null when no host was known. */
     void journalRefusal(String hostname, Map<String, Object> detail);
+
+    /**
+     * Gives the boot script of the host's provisioning attempt to {@code from}, unless an
+     * address holds it already; returns the address that holds it, or null when {@code token}
+     * is not the attempt's. The first claim of an attempt is journaled.
+     */
+    String claimBootScript(String hostname, String token, String from);
+
+    /** Journals a request that may mean a token has leaked (never with the token). */
+    void journalAlarm(String hostname, Map<String, Object> detail);
 }

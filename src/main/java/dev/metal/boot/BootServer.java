@@ -2,7 +2,6 @@ package dev.metal.boot;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.metal.model.Host;
 import dev.metal.model.Macs;
 import dev.metal.model.Site;
@@ -16,13 +15,11 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP boot server: iPXE scripts by MAC, Pixiecore's API mode, per-host configs and
@@ -45,53 +42,98 @@ public final class BootServer implements AutoCloseable {
     private final BootContent content;
     private final Path files;
     private final String advertise;
-    private final int threads;
+    private final Limits limits;
     private final Log log;
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
+    private final RefusalLimiter refusals;
+    private HttpListener listener;
+
+    /**
+     * How long the server waits on a client, and how many it serves at once. Every wait has a
+     * deadline, so that slow or silent clients cannot hold the server:
+     *
+     * @param maxConnections connections open at once; at the limit the one that has waited
+     *                       longest for its request is closed, else the new one gets a 503
+     * @param header         from a new connection (or the first byte of a kept-alive one's next
+     *                       request) to the end of the request headers
+     * @param idle           a kept-alive connection waiting for its next request
+     * @param body           from the first read of a request body to its end
+     * @param write          a response write that makes no progress
+     */
+    public record Limits(int maxConnections, Duration header, Duration idle, Duration body, Duration write) {
+        public static final Limits DEFAULT = new Limits(512, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+        public Limits {
+            if (maxConnections < 1) throw new IllegalArgumentException("at least one connection");
+            for (Duration d : new Duration[] {header, idle, body, write}) {
+                if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive");
+            }
+        }
+
+        public Limits withMaxConnections(int n) {
+            return new Limits(n, header, idle, body, write);
+        }
+    }
 
     /**
      * @param files     the folder served under /files/ (need not exist)
      * @param advertise the base URL machines reach this server at, or null for the request's Host header
      */
-    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, int threads, Log log) {
+    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, Limits limits, Log log) {
         this.backend = backend;
         this.content = content;
         this.files = files.toAbsolutePath().normalize();
         this.advertise = advertise;
-        this.threads = threads;
+        this.limits = limits;
         this.log = log;
+        this.refusals = new RefusalLimiter(REFUSALS_PER_ADDRESS, REFUSALS_TOTAL, Duration.ofMinutes(1),
+                summary -> backend.journalRefusal(null, summary));
+    }
+
+    /** Refused requests journaled one by one, per client address and in all, each minute; the rest are counted. */
+    static final int REFUSALS_PER_ADDRESS = 10;
+    static final int REFUSALS_TOTAL = 100;
+
+    /**
+     * With the default limits. The thread count bounds nothing any more: each connection has a
+     * thread of its own, and {@link Limits} bound what clients may hold.
+     */
+    @Deprecated
+    public BootServer(BootBackend backend, BootContent content, Path files, String advertise, int threads, Log log) {
+        this(backend, content, files, advertise, Limits.DEFAULT, log);
     }
 
     public BootServer start(InetSocketAddress listen) {
         try {
-            server = HttpServer.create(listen, 128);
+            listener = new HttpListener(listen, limits, this::handle, log, this::housekeeping).start();
         } catch (IOException e) {
             throw new SystemicException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
                     + ": " + e.getMessage() + " (is another 'metal serve' running? then pass --server URL)", e);
         }
-        // Bounded threads and queue; when both are full the accepting thread serves, which slows new clients down.
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "metal-boot-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-        executor.allowCoreThreadTimeOut(true);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        log.debug("boot server: " + (listener.virtualThreads() ? "virtual" : "platform") + " threads, at most "
+                + limits.maxConnections() + " connections");
         return this;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return listener.address();
+    }
+
+    /** True when each connection runs on a virtual thread (JDK 21 and newer). */
+    public boolean virtualThreads() {
+        return listener.virtualThreads();
+    }
+
+    /** Connections open now, closed to make room, refused with 503, and ended by a deadline. */
+    public String connectionStats() {
+        HttpListener.Stats s = listener.stats();
+        return "open " + s.open() + ", evicted " + s.evicted() + ", refused " + s.rejected() + ", timed out " + s.timedOut();
     }
 
     /** The base URL for clients: the advertised one, else the address bound. */
     public String baseUrl() {
         if (advertise != null) return advertise;
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = listener.address();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
         return "http://" + host + ":" + a.getPort();
@@ -99,8 +141,17 @@ public final class BootServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) server.stop(0);
-        if (executor != null) executor.shutdownNow();
+        if (listener != null) listener.close();
+        try {
+            refusals.flush(Instant.now(), true);
+        } catch (RuntimeException e) {
+            log.warn("boot server: cannot journal the refusals counted: " + e.getMessage());
+        }
+    }
+
+    /** Runs about once a second on the server's own thread. */
+    private void housekeeping() {
+        refusals.flush(Instant.now(), false);
     }
 
     private record Reply(int status, String contentType, byte[] body) {
@@ -169,7 +220,8 @@ public final class BootServer implements AutoCloseable {
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
         String token = BootTokens.live(host);
-        if (token == null) {
+        // The attempt's script goes to one address; any other gets what a host that is not provisioning gets.
+        if (token == null || !firstFetcher(ex, host, token)) {
             log.debug("boot server: local disk script for " + host.hostname());
             return new Reply(200, "text/plain; charset=utf-8", content.localDiskScript(host).getBytes(StandardCharsets.UTF_8));
         }
@@ -195,13 +247,36 @@ public final class BootServer implements AutoCloseable {
         if (host == null) return Reply.text(404, "unknown machine");
         String token = BootTokens.live(host);
         // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
-        if (token == null) return Reply.text(404, host.hostname() + " is not provisioning");
+        if (token == null || !firstFetcher(ex, host, token)) return Reply.text(404, host.hostname() + " is not provisioning");
         BootContent.PixiecoreBoot boot = content.pixiecore(host, backend.site(), base(ex), token);
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
             throw new SystemicException("cannot write Pixiecore answer", e);
         }
+    }
+
+    /**
+     * A boot script carries the attempt's token, so it goes to one address per attempt: the
+     * first to ask. Asking again from there gets it again (a firmware retry); any other
+     * address gets what a host that is not provisioning gets, and raises an alarm: either
+     * someone else has the token, or the host could not get its script.
+     */
+    private boolean firstFetcher(HttpExchange ex, Host host, String token) {
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        String holder = backend.claimBootScript(host.hostname(), token, from);
+        if (holder == null || holder.equals(from)) return true;
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("path", clip(ex.getRequestURI().getRawPath()));
+        detail.put("from", from);
+        detail.put("reason", "boot script of this attempt already served to another address");
+        detail.put("servedTo", holder);
+        if (refusals.admit(from, Instant.now())) {
+            log.warn("boot server: ALARM: " + host.hostname() + "'s boot script asked for from " + from
+                    + " after it went to " + holder + "; refused (see 'metal host history " + host.hostname() + "')");
+            backend.journalAlarm(host.hostname(), detail);
+        }
+        return false;
     }
 
     private Reply config(HttpExchange ex, String hostname, String kind) {
@@ -280,17 +355,26 @@ public final class BootServer implements AutoCloseable {
         return new Auth(host, backend.site(), null);
     }
 
+    /**
+     * One answer for every refusal, whatever its reason (the journal has the reason): a
+     * client must not learn from it which hosts exist or which are provisioning.
+     */
     private Reply refuseNow(HttpExchange ex, String hostname, String why) {
         boolean unknown = why.equals("unknown host");
         refuse(ex, unknown ? null : hostname, why, unknown ? Map.of("host", clip(hostname)) : Map.of());
-        return unknown ? Reply.text(404, "unknown host") : Reply.text(403, "forbidden: " + why);
+        return Reply.text(403, "forbidden");
     }
 
-    /** Journals a refused request: the path without its query (the token stays out), who asked, and why. */
+    /**
+     * Journals a refused request: the path without its query (the token stays out), who asked,
+     * and why; within the journal's budget, else it is counted (see {@link RefusalLimiter}).
+     */
     void refuse(HttpExchange ex, String hostname, String why, Map<String, Object> more) {
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        if (!refusals.admit(from, Instant.now())) return;
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("path", clip(ex.getRequestURI().getRawPath()));
-        detail.put("from", ex.getRemoteAddress().getAddress().getHostAddress());
+        detail.put("from", from);
         detail.put("reason", why);
         detail.putAll(more);
         log.info("boot server refused " + detail);

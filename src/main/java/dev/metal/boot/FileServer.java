@@ -43,11 +43,11 @@ final class FileServer {
             // Several ranges are allowed to get the whole file instead (RFC 9110); so is anything we do not parse.
             if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
                 if (m.group(1).isEmpty()) {
-                    long suffix = Long.parseLong(m.group(2));
+                    long suffix = number(m.group(2));
                     start = Math.max(0, size - suffix);
                 } else {
-                    start = Long.parseLong(m.group(1));
-                    if (!m.group(2).isEmpty()) end = Math.min(end, Long.parseLong(m.group(2)));
+                    start = number(m.group(1));
+                    if (!m.group(2).isEmpty()) end = Math.min(end, number(m.group(2)));
                 }
                 if (start >= size || start > end) {
                     ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
@@ -80,6 +80,12 @@ final class FileServer {
                 left -= n;
             }
         }
+    }
+
+    /** A byte position; one past any file's size when it is too large for a long. */
+    private static long number(String digits) {
+        String d = digits.replaceFirst("^0+(?=.)", "");
+        return d.length() > 18 ? Long.MAX_VALUE : Long.parseLong(d);
     }
 
     /** The file under root the raw (still percent-encoded) path names, or null when it would leave root. */

@@ -31,6 +31,13 @@ public final class RenderedBootContent implements BootContent {
         return renderer.render(Kind.IPXE, host, required(site), options(baseUrl)).get("boot.ipxe");
     }
 
+    /**
+     * Pixiecore's API mode wants URLs it fetches itself: the kernel, each initrd, and the kernel
+     * command line alone. They are read off the iPXE script's {@code kernel} and {@code initrd}
+     * commands, past their options ({@code --name linux} names an image inside iPXE, and is no
+     * URL); relative URLs are made absolute against the server's base URL. An {@code initrd=}
+     * argument names an iPXE image and is left out: Pixiecore passes the initrds itself.
+     */
     @Override
     public PixiecoreBoot pixiecore(Host host, Site site, String baseUrl, String token) {
         String script = ipxeScript(host, site, baseUrl, token);
@@ -39,29 +46,57 @@ public final class RenderedBootContent implements BootContent {
         List<String> initrd = new ArrayList<>();
         for (String line : script.split("\n")) {
             List<String> words = commandWords(line);
-            if (words.isEmpty()) continue;
-            if (words.get(0).equals("kernel") && words.size() > 1) {
-                kernel = words.get(1);
-                cmdline = String.join(" ", words.subList(2, words.size()));
-            } else if (words.get(0).equals("initrd") && words.size() > 1) {
-                initrd.add(words.get(1));
+            if (words.size() < 2) continue;
+            String command = words.get(0);
+            if (command.equals("kernel")) {
+                kernel = absolute(baseUrl, words.get(1));
+                List<String> args = new ArrayList<>();
+                for (String a : words.subList(2, words.size())) if (!a.startsWith("initrd=")) args.add(a);
+                cmdline = String.join(" ", args);
+            } else if (command.equals("initrd")) {
+                initrd.add(absolute(baseUrl, words.get(1)));
             }
         }
         if (kernel == null) throw new BadInputException(host.hostname() + ": the iPXE script names no kernel");
+        if (cmdline.contains("{{")) {
+            // Pixiecore reads the command line as a Go template.
+            throw new BadInputException(host.hostname() + ": the kernel command line holds '{{', which Pixiecore cannot pass on");
+        }
         return new PixiecoreBoot(kernel, initrd, cmdline);
     }
 
-    /** An iPXE command without its --options and without the '|| goto ...' that follows it. */
+    /** iPXE's image options: these take a value, the others are flags. */
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--name", "-n", "--timeout", "-t");
+
+    /** An iPXE command, its options dropped, without the '|| goto ...' or '&& ...' that follows it. */
     private static List<String> commandWords(String line) {
         String text = line.strip();
-        int or = text.indexOf("||");
-        if (or >= 0) text = text.substring(0, or).strip();
+        if (text.startsWith("#") || text.startsWith(":")) return List.of();
+        for (String op : new String[] {"||", "&&"}) {
+            int at = text.indexOf(op);
+            if (at >= 0) text = text.substring(0, at).strip();
+        }
         List<String> words = new ArrayList<>();
-        for (String w : text.split("\\s+")) {
-            if (w.isEmpty() || (words.size() >= 1 && words.size() < 2 && w.startsWith("--"))) continue;
+        String[] split = text.split("\\s+");
+        boolean inOptions = true;
+        for (int i = 0; i < split.length; i++) {
+            String w = split[i];
+            if (w.isEmpty()) continue;
+            if (!words.isEmpty() && inOptions && w.startsWith("-")) {
+                if (VALUED.contains(w)) i++; // --name linux: the value goes too
+                continue;
+            }
+            if (!words.isEmpty()) inOptions = false;
             words.add(w);
         }
         return words;
+    }
+
+    private static String absolute(String baseUrl, String url) {
+        java.net.URI u = java.net.URI.create(url);
+        if (u.isAbsolute()) return url;
+        String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+        return java.net.URI.create(base).resolve(u).toString();
     }
 
     @Override

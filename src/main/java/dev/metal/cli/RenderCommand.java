@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
             "cloud-init (user-data, meta-data, network-config v2), dhcp (dnsmasq, ISC dhcpd and Kea reservations",
             "for BMCs and management NICs), frr (BGP unnumbered; HOST may also be a spine or ToR of the site plan).",
             "Addresses are allocated on first use and kept in the state, so rendering again gives the same files.",
-            "Boot tokens: files written with --out carry the host's real boot token (a host without one is issued",
-            "one) and are created with mode 0600. Without --out the token is shown as **** and never printed."},
+            "Boot tokens: rendering never issues one; each attempt of 'metal provision' does. Files written with",
+            "--out (mode 0600) for a host that is provisioning carry its attempt's token; for any other host they",
+            "carry " + Renderer.NO_TOKEN + " in its place. Without --out the token is shown as **** and never printed."},
         footerHeading = "%nFiles written with --out:%n",
         footer = {
             "  HOST:  DIR/FILE...          --all: DIR/HOST/FILE... (dhcp --all: one set of files in DIR)",
@@ -67,7 +68,6 @@ public final class RenderCommand extends BaseCommand {
         // Contents only when they carry no token (without --out the token is masked).
         if (out == null) json.put("files", o.files());
         else json.put("written", o.written());
-        json.put("tokensIssued", o.tokensIssued());
         json.put("failures", o.failures());
         json.put("skipped", o.skipped());
         return Results.of(json, w -> print(w, k, o), ExitCodes.forHosts(o.failures().size(), o.files().size()));
@@ -84,9 +84,6 @@ public final class RenderCommand extends BaseCommand {
             }
         } else {
             w.printf("%s: wrote %d files in %s%n", k.label, o.written().size(), out);
-            if (!o.tokensIssued().isEmpty()) {
-                w.printf("issued boot tokens for %d hosts%n", o.tokensIssued().size());
-            }
         }
         if (!o.skipped().isEmpty()) {
             w.println("skipped (no profile match yet): " + String.join(", ", o.skipped()));

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,15 +102,15 @@ public final class Leases {
             if (f[2].contains(":")) continue; // an IPv6 lease: field 2 is the IAID, not a MAC
             String mac = Macs.normalize(f[1]);
             if (mac == null) continue; // InfiniBand or other hardware types
-            long expiry;
+            Instant expiry;
             try {
-                expiry = Long.parseLong(f[0]);
-            } catch (NumberFormatException e) {
-                problems.add(file + " line " + (i + 1) + ": expiry '" + f[0] + "' is not a number");
+                long seconds = Long.parseLong(f[0]);
+                expiry = seconds == 0 ? null : Instant.ofEpochSecond(seconds);
+            } catch (NumberFormatException | java.time.DateTimeException e) {
+                problems.add(file + " line " + (i + 1) + ": expiry '" + f[0] + "' is not a time (seconds since 1970)");
                 continue;
             }
-            out.add(new Lease(mac, f[2], expiry == 0 ? null : Instant.ofEpochSecond(expiry),
-                    f[3].equals("*") ? null : f[3]));
+            out.add(new Lease(mac, f[2], expiry, f[3].equals("*") ? null : f[3]));
         }
         return out;
     }
@@ -137,7 +136,7 @@ public final class Leases {
                 } else if (s.startsWith("ends ")) {
                     try {
                         ends = iscTime(s.substring(5).trim());
-                    } catch (NumberFormatException | DateTimeParseException e) {
+                    } catch (NumberFormatException | java.time.DateTimeException e) {
                         problems.add(file + ": lease " + ip + ": cannot read '" + s + "' as a time");
                     }
                 } else if (s.startsWith("binding state ")) {
@@ -197,8 +196,8 @@ public final class Leases {
             if (expire != null && !expire.isEmpty()) {
                 try {
                     expires = Instant.ofEpochSecond(Long.parseLong(expire));
-                } catch (NumberFormatException e) {
-                    problems.add(file + " line " + (i + 1) + ": expire '" + expire + "' is not a number");
+                } catch (NumberFormatException | java.time.DateTimeException e) {
+                    problems.add(file + " line " + (i + 1) + ": expire '" + expire + "' is not a time (seconds since 1970)");
                     continue;
                 }
             }

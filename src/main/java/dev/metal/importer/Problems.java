@@ -27,9 +27,18 @@ final class Problems {
         return byLine.isEmpty();
     }
 
+    /** At most this many problems are listed; the rest are counted in one last line. */
+    static final int MAX_LISTED = 50;
+
     List<String> list() {
         List<String> all = new ArrayList<>();
-        for (Map.Entry<Integer, List<String>> e : byLine.entrySet()) all.addAll(e.getValue());
+        int total = 0;
+        for (Map.Entry<Integer, List<String>> e : byLine.entrySet()) {
+            for (String p : e.getValue()) {
+                if (++total <= MAX_LISTED) all.add(p);
+            }
+        }
+        if (total > MAX_LISTED) all.add(file + ": " + (total - MAX_LISTED) + " more problems not listed");
         return all;
     }
 }

@@ -99,7 +99,7 @@ public final class RackCsv {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         mapper.enable(CsvParser.Feature.TRIM_SPACES);
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (Reader reader = new java.io.StringReader(text(file, problems));
              MappingIterator<String[]> it = mapper.readerFor(String[].class)
                      .with(CsvSchema.emptySchema().withComments())
                      .readValues(reader)) {
@@ -124,6 +124,32 @@ public final class RackCsv {
             problems.addFile("not a readable CSV file: " + firstLine(e.getMessage()));
         }
         return new Sheet(rows, problems);
+    }
+
+    /** The file as UTF-8 text; other encodings are named, with the line of the first byte that is not UTF-8. */
+    private static String text(Path file, Problems problems) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xfe && bytes[1] == (byte) 0xff)
+                || (bytes[0] == (byte) 0xff && bytes[1] == (byte) 0xfe));
+        for (int i = 0; i < Math.min(bytes.length, 4096) && !utf16; i++) utf16 = bytes[i] == 0;
+        if (utf16) {
+            problems.addFile("is UTF-16 (or holds NUL bytes); save it as UTF-8");
+            throw new BadInputException(problems.list());
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(in, out, true);
+        if (r.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) if (bytes[i] == '\n') line++;
+            problems.add(line, "not UTF-8 text (Latin-1 or Windows-1252?); save the file as UTF-8");
+            throw new BadInputException(problems.list());
+        }
+        out.flip();
+        return out.toString();
     }
 
     private static String firstLine(String message) {
@@ -169,6 +195,10 @@ public final class RackCsv {
         return index;
     }
 
+    /**
+     * Row problems name the column and what it takes, never the value: in a row whose fields
+     * are out of place, any field may hold the BMC password.
+     */
     private static RackRow row(int line, int width, String[] cells, int[] index, Defaults defaults,
                                Problems problems) {
         List<String> found = new ArrayList<>();
@@ -196,11 +226,11 @@ public final class RackCsv {
         }
         String hostname = v.get("hostname").toLowerCase(Locale.ROOT);
         if (!hostname.isEmpty() && !HOSTNAME.matcher(hostname).matches()) {
-            found.add("bad hostname '" + v.get("hostname") + "'");
+            found.add("bad hostname (a DNS name: letters, digits and '-', labels of at most 63 characters)");
         }
         String rack = v.get("rack");
         if (!rack.isEmpty() && !RACK.matcher(rack).matches()) {
-            found.add("bad rack '" + rack + "' (letters, digits, '.', '_', '-')");
+            found.add("bad rack (letters, digits, '.', '_', '-')");
         }
         int u = number(v.get("u"), 1, 60, "u", found, 0);
         String bmcMac = mac(v.get("bmc_mac"), "bmc_mac", found);
@@ -208,7 +238,7 @@ public final class RackCsv {
         String address = v.get("bmc_address");
         if (!address.isEmpty()) {
             String problem = BmcAddress.problem(address);
-            if (problem != null) found.add("bad bmc_address '" + address + "': " + problem);
+            if (problem != null) found.add("bad bmc_address: " + problem);
         }
         String password = v.get("bmc_password");
         if (password.equals("env:") || password.equals("file:")) {
@@ -233,14 +263,14 @@ public final class RackCsv {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        found.add("bad " + column + " '" + text + "' (a whole number " + min + "-" + max + ")");
+        found.add("bad " + column + " (a whole number " + min + "-" + max + ")");
         return fallback;
     }
 
     private static String mac(String text, String column, List<String> found) {
         if (text.isEmpty()) return null;
         String mac = Macs.normalize(text);
-        if (mac == null) found.add("bad " + column + " '" + text + "'");
+        if (mac == null) found.add("bad " + column + " (a MAC address like 0c:c4:7a:00:01:01)");
         return mac;
     }
 

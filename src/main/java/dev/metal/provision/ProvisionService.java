@@ -107,7 +107,7 @@ public final class ProvisionService {
         bmcs = services.bmcs(store, ProviderOptions.defaults(log, services.clock()), false, Duration.ZERO);
         try (PhoneHomeWatch watch = new PhoneHomeWatch(store, log);
              BootServer ignored = serving == null ? null : services.startBootServer(store, serving.files(),
-                     serving.listen(), null, 16, log, hostname -> watch.wake())) {
+                     serving.listen(), null, BootServer.Limits.DEFAULT, log, hostname -> watch.wake())) {
             return request.resume() ? resume(watch)
                     : provision(request.hosts(), request.profile(), request.count(), watch);
         }

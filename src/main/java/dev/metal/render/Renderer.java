@@ -59,10 +59,23 @@ public final class Renderer {
      * @param os        OS catalog name, or null for the host's provisioning OS, else the only/first entry
      * @param bootUrl   boot server base URL, or null for the site plan's
      * @param maskToken write {@link Secret#MASK} where the token goes (for output a person sees)
+     * @param noToken   write {@link #NO_TOKEN} where the token goes: files rendered outside a
+     *                  provisioning, whose token only 'metal provision' issues
      */
-    public record Options(String os, String bootUrl, boolean maskToken) {
-        public static final Options REAL = new Options(null, null, false);
+    public record Options(String os, String bootUrl, boolean maskToken, boolean noToken) {
+        public static final Options REAL = new Options(null, null, false, false);
+
+        public Options(String os, String bootUrl, boolean maskToken) {
+            this(os, bootUrl, maskToken, false);
+        }
     }
+
+    /**
+     * What files rendered for a host that is not provisioning carry in place of a boot token:
+     * each attempt of 'metal provision' issues its own, and the boot server renders its files
+     * with it. The boot server refuses this word like any wrong token.
+     */
+    public static final String NO_TOKEN = "NO-TOKEN-until-metal-provision";
 
     private static final java.util.regex.Pattern URL_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]+");
 
@@ -481,6 +494,7 @@ public final class Renderer {
 
     private static String token(Host host, Options options) {
         if (options.maskToken()) return Secret.MASK;
+        if (options.noToken()) return NO_TOKEN;
         if (host.provisioning() == null || host.provisioning().token() == null) {
             throw new BadInputException(host.hostname() + " has no boot token yet");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.metal.model.Host;
 import dev.metal.model.Secret;
 import dev.metal.util.Json;
 import java.io.BufferedReader;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,6 +92,14 @@ final class StateStore {
     private State parse(byte[] bytes) {
         try {
             State state = mapper().readValue(bytes, State.class);
+            if (state == null) {
+                throw new StateException("state file " + file + " is not valid: it holds null, not a metal state");
+            }
+            for (Map.Entry<String, Host> h : state.hosts().entrySet()) {
+                if (h.getValue() == null) {
+                    throw new StateException("state file " + file + " is not valid: host " + h.getKey() + " is null");
+                }
+            }
             if (state.schemaVersion() > State.SCHEMA_VERSION) {
                 throw new StateException("state file " + file + " has schema version " + state.schemaVersion()
                         + ", newer than this metal understands (" + State.SCHEMA_VERSION + ")");

@@ -39,9 +39,37 @@ public final class Log {
     }
 
     private void print(String line) {
+        String safe = escape(line);
         synchronized (err) {
-            err.println("metal: " + line);
+            err.println("metal: " + safe);
             err.flush();
         }
+    }
+
+    /**
+     * The message with control characters written as escapes: what clients send (request
+     * paths, host names, headers) reaches the log, and must neither forge lines nor drive the
+     * terminal. C0 and C1 controls, DEL and the bidirectional overrides are escaped; other
+     * text is kept.
+     */
+    public static String escape(String message) {
+        StringBuilder sb = null;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+                    || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c;
+            if (!control) {
+                if (sb != null) sb.append(c);
+                continue;
+            }
+            if (sb == null) sb = new StringBuilder(message.length() + 16).append(message, 0, i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+            }
+        }
+        return sb == null ? message : sb.toString();
     }
 }

@@ -3,9 +3,8 @@ package dev.metal.workflow;
 import dev.metal.model.BadInputException;
 import dev.metal.model.ConflictException;
 import dev.metal.model.Host;
+import dev.metal.model.HostState;
 import dev.metal.model.NotFoundException;
-import dev.metal.model.Provisioning;
-import dev.metal.model.Secret;
 import dev.metal.model.Site;
 import dev.metal.model.SystemicException;
 import dev.metal.render.Allocator;
@@ -29,12 +28,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What 'metal render' does: allocate missing addresses, issue boot tokens where files will
- * carry them, render, and write the files (mode 0600, they may hold a token).
+ * What 'metal render' does: allocate missing addresses, render, and write the files (mode
+ * 0600, they may hold a token).
  *
- * Tokens: files written with --out carry the host's real token; a host without one gets a
- * new token, stored as its Provisioning. Output to the terminal never carries a token: it
- * shows {@code ****} in its place.
+ * Tokens: rendering never issues one; only each attempt of 'metal provision' does, and a
+ * token issued by anything else would be replaced before it could work. Files written with
+ * --out for a host in a provisioning carry that attempt's token; for any other host they
+ * carry {@link Renderer#NO_TOKEN}, which says so. Output to the terminal never carries a
+ * token: it shows {@code ****} in its place.
  */
 public final class RenderService {
     private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
@@ -55,7 +56,7 @@ public final class RenderService {
 
     /** The files by target ("" for site-wide DHCP), the files written, and the targets that failed. */
     public record Outcome(Renderer.Kind kind, Map<String, Map<String, String>> files, List<String> written,
-                          List<String> failures, List<String> tokensIssued, List<String> skipped) {}
+                          List<String> failures, List<String> skipped) {}
 
     public Outcome render(Request req) {
         if (req.bootUrl() != null && !SitePlans.isBootUrl(req.bootUrl())) {
@@ -75,7 +76,6 @@ public final class RenderService {
             allocate(tx, site, all ? null : req.target());
             Map<String, Map<String, String>> files = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
-            List<String> issued = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
             if (!all) {
                 Host h = tx.host(req.target());
@@ -84,8 +84,7 @@ public final class RenderService {
                     if (sw == null) throw new NotFoundException("unknown host " + req.target());
                     files.put(req.target(), sw);
                 } else {
-                    if (real && req.kind().carriesToken) h = ensureToken(tx, h, req.os(), issued);
-                    files.put(h.hostname(), renderer.render(req.kind(), h, site, options));
+                    files.put(h.hostname(), renderer.render(req.kind(), h, site, forHost(options, h)));
                 }
             } else if (req.kind() == Renderer.Kind.DHCP) {
                 List<Host> placed = new ArrayList<>();
@@ -101,7 +100,7 @@ public final class RenderService {
                 }
                 files.put("", renderer.dhcp(placed, site));
             } else {
-                // Tokens are state changes and go one by one; rendering is pure and uses both cores.
+                // Rendering is pure and uses both cores.
                 // A host's files come from its profile match; --all passes over hosts without one.
                 List<Host> targets = new ArrayList<>();
                 for (Host h : tx.hosts(HostQuery.all())) {
@@ -109,7 +108,7 @@ public final class RenderService {
                         skipped.add(h.hostname());
                         continue;
                     }
-                    targets.add(real && req.kind().carriesToken ? ensureToken(tx, h, req.os(), issued) : h);
+                    targets.add(h);
                 }
                 int cores = Runtime.getRuntime().availableProcessors();
                 for (Rendered r : Parallel.map(targets, cores, "metal-render", h -> render(renderer, req, h, site, options))) {
@@ -120,12 +119,11 @@ public final class RenderService {
                     for (String sw : Renderer.switches(site)) files.put(sw, renderer.renderSwitch(sw, site));
                 }
             }
-            return new Outcome(req.kind(), files, List.of(), failures, issued, skipped);
+            return new Outcome(req.kind(), files, List.of(), failures, skipped);
         });
         if (!real) return outcome;
         List<String> written = write(req.outDir(), outcome.files(), all);
-        return new Outcome(outcome.kind(), outcome.files(), written, outcome.failures(), outcome.tokensIssued(),
-                outcome.skipped());
+        return new Outcome(outcome.kind(), outcome.files(), written, outcome.failures(), outcome.skipped());
     }
 
     /** One host's files, or why they could not be rendered. */
@@ -133,7 +131,7 @@ public final class RenderService {
 
     private static Rendered render(Renderer renderer, Request req, Host h, Site site, Renderer.Options options) {
         try {
-            return new Rendered(h.hostname(), renderer.render(req.kind(), h, site, options), null);
+            return new Rendered(h.hostname(), renderer.render(req.kind(), h, site, forHost(options, h)), null);
         } catch (BadInputException e) {
             return new Rendered(h.hostname(), null, e.getMessage());
         }
@@ -147,17 +145,14 @@ public final class RenderService {
         }
     }
 
-    private static Host ensureToken(Transaction tx, Host h, String os, List<String> issued) {
-        if (h.provisioning() != null && h.provisioning().token() != null) return h;
-        Secret token = Secret.randomToken();
-        Provisioning p = h.provisioning();
-        Provisioning next = p == null
-                ? new Provisioning(null, os, token, null, null, 0, null)
-                : p.withToken(token);
-        Host updated = h.withProvisioning(next);
-        tx.put(updated, "token-issued");
-        issued.add(h.hostname());
-        return updated;
+    /** Files for a host in a provisioning carry its attempt's token; any other host's say it has none. */
+    private static Renderer.Options forHost(Renderer.Options options, Host h) {
+        if (options.maskToken() || provisioningToken(h)) return options;
+        return new Renderer.Options(options.os(), options.bootUrl(), false, true);
+    }
+
+    private static boolean provisioningToken(Host h) {
+        return h.state() == HostState.PROVISIONING && h.provisioning() != null && h.provisioning().token() != null;
     }
 
     /** Single target: DIR/FILE. --all: DIR/TARGET/FILE, and site-wide DHCP files in DIR. */

@@ -25,9 +25,9 @@ public final class ServeService {
      * Serves until stopped, or for {@code limit} when given; {@code started} hears the base URL
      * once the server listens. Returns the base URL it served at.
      */
-    public String serve(InetSocketAddress listen, Path files, String advertise, int threads, Duration limit,
+    public String serve(InetSocketAddress listen, Path files, String advertise, BootServer.Limits limits, Duration limit,
                         Consumer<String> started) throws InterruptedException {
-        BootServer server = services.startBootServer(store, files, listen, advertise, Math.max(1, threads), log,
+        BootServer server = services.startBootServer(store, files, listen, advertise, limits, log,
                 hostname -> {});
         try (UntilStopped running = new UntilStopped(server::close)) {
             started.accept(server.baseUrl());

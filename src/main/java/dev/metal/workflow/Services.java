@@ -114,9 +114,9 @@ public final class Services {
      * Starts a boot server over {@code store} on {@code listen}, serving {@code files} under
      * /files/; {@code onPhoneHome} hears of each phone-home it records.
      */
-    public BootServer startBootServer(Store store, Path files, InetSocketAddress listen, String advertise, int threads,
-                                      Log log, Consumer<String> onPhoneHome) {
-        return new BootServer(new StoreBootBackend(store, onPhoneHome), bootContent.get(), files, advertise, threads,
+    public BootServer startBootServer(Store store, Path files, InetSocketAddress listen, String advertise,
+                                      BootServer.Limits limits, Log log, Consumer<String> onPhoneHome) {
+        return new BootServer(new StoreBootBackend(store, onPhoneHome), bootContent.get(), files, advertise, limits,
                 log).start(listen);
     }
 }

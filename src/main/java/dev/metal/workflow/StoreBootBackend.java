@@ -5,9 +5,12 @@ import dev.metal.boot.BootTokens;
 import dev.metal.model.Host;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Site;
+import dev.metal.state.JournalEntry;
+import dev.metal.state.JournalQuery;
 import dev.metal.state.Store;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /** The boot server's reads and records, over the state: one query or one transaction each. */
@@ -86,6 +89,51 @@ public final class StoreBootBackend implements BootBackend {
         // A failure ends the wait at once; the watch reads the stage.
         if (recorded && stage.equals("failed")) onPhoneHome.accept(hostname);
         return recorded;
+    }
+
+    /** Who holds each attempt's boot script, by host, request and attempt; the journal has it across restarts. */
+    private final Map<String, String> scriptHolders = new ConcurrentHashMap<>();
+
+    @Override
+    public String claimBootScript(String hostname, String token, String from) {
+        Host h = store.host(hostname);
+        if (h == null || !BootTokens.valid(h, token)) return null;
+        Provisioning p = h.provisioning();
+        String key = hostname + "\n" + p.requestId() + "\n" + p.attempt();
+        String holder = scriptHolders.get(key);
+        if (holder != null) return holder;
+        synchronized (scriptHolders) {
+            holder = scriptHolders.get(key);
+            if (holder != null) return holder;
+            for (JournalEntry e : store.journal(JournalQuery.forHost(hostname).ofEvents("boot-script-served"))) {
+                Map<String, Object> d = e.detail();
+                if (String.valueOf(p.requestId()).equals(String.valueOf(d.get("request")))
+                        && String.valueOf(p.attempt()).equals(String.valueOf(d.get("attempt")))) {
+                    holder = String.valueOf(d.get("from"));
+                }
+            }
+            if (holder == null) {
+                holder = from;
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("from", from);
+                detail.put("request", p.requestId());
+                detail.put("attempt", p.attempt());
+                store.update(tx -> {
+                    tx.journal(hostname, "boot-script-served", detail);
+                    return null;
+                });
+            }
+            scriptHolders.put(key, holder);
+            return holder;
+        }
+    }
+
+    @Override
+    public void journalAlarm(String hostname, Map<String, Object> detail) {
+        store.update(tx -> {
+            tx.journal(hostname, "boot-alarm", detail);
+            return null;
+        });
     }
 
     @Override

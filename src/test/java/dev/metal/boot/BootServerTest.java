@@ -128,7 +128,8 @@ class BootServerTest {
 
         assertEquals(403, report("web-01?token=wrong", "{\"stage\":\"done\"}").statusCode());
         assertEquals(403, report("web-02?token=" + token, "{\"stage\":\"done\"}").statusCode());
-        assertEquals(404, report("nosuch?token=" + token, "{\"stage\":\"done\"}").statusCode());
+        // One answer for every refusal, an unknown host's too.
+        assertEquals(403, report("nosuch?token=" + token, "{\"stage\":\"done\"}").statusCode());
         assertEquals(400, report("web-01?token=" + token, "{\"stage\":\"dancing\"}").statusCode());
         assertEquals(400, report("web-01?token=" + token, "not json").statusCode());
         assertEquals(List.of("wrong token", "no provisioning in progress", "unknown host"),
@@ -186,14 +187,72 @@ class BootServerTest {
         assertEquals(403, get("/config/web-01/preseed?token=").statusCode());
         // Another host's token does not open this one's config.
         assertEquals(403, get("/config/web-02/preseed?token=" + token).statusCode());
-        assertEquals(404, get("/config/nobody/preseed?token=" + token).statusCode());
+        HttpResponse<String> nobody = get("/config/nobody/preseed?token=" + token);
+        // One answer for every refusal: it tells no one which hosts exist or are provisioning.
+        assertEquals(403, nobody.statusCode());
+        for (HttpResponse<String> r : List.of(wrong, nobody, get("/config/web-02/preseed?token=" + token))) {
+            assertEquals("forbidden\n", r.body());
+        }
 
         List<JournalEntry> refused = refusals();
         assertEquals(List.of("wrong token", "missing token", "missing token", "no provisioning in progress",
-                "unknown host"), refused.stream().map(e -> e.detail().get("reason")).toList());
+                "unknown host", "no provisioning in progress"), refused.stream().map(e -> e.detail().get("reason")).toList());
         assertEquals("web-01", refused.get(0).host());
         String journal = dev.metal.testing.TestState.journal(fleet.state);
         assertFalse(journal.contains(token), "the journal must not hold a token");
+    }
+
+    @Test
+    void aBootScriptGoesToOneAddressPerAttemptAndASecondAddressRaisesAnAlarm() throws Exception {
+        String path = "/ipxe?mac=52:54:00:00:00:01";
+        assertTrue(rawFrom("127.0.0.1", path).contains("preseed?token=" + token));
+        assertTrue(rawFrom("127.0.0.1", path).contains("preseed?token=" + token), "the same address may ask again");
+        String other = rawFrom("127.0.0.2", path);
+        assertTrue(other.startsWith("HTTP/1.1 200 ") && other.contains("local disk") && !other.contains(token), other);
+        assertTrue(rawFrom("127.0.0.2", "/v1/boot/52:54:00:00:00:01").startsWith("HTTP/1.1 404 "));
+        List<JournalEntry> alarms = fleet.store.journal(JournalQuery.all()).stream()
+                .filter(e -> e.event().equals("boot-alarm")).toList();
+        assertEquals(2, alarms.size());
+        assertEquals("web-01", alarms.get(0).host());
+        assertEquals("127.0.0.2", alarms.get(0).detail().get("from"));
+        assertEquals("127.0.0.1", alarms.get(0).detail().get("servedTo"));
+        assertEquals(1, fleet.store.journal(JournalQuery.all()).stream()
+                .filter(e -> e.event().equals("boot-script-served")).count());
+
+        // Another server over the same state (a restart) knows from the journal who has the script.
+        try (BootServer again = new BootServer(new StoreBootBackend(fleet.store), new TestBootContent(), fleet.files, null,
+                BootServer.Limits.DEFAULT, Log.stderr()).start(new InetSocketAddress("127.0.0.1", 0))) {
+            assertFalse(rawFrom(again, "127.0.0.2", path).contains(token));
+            assertTrue(rawFrom(again, "127.0.0.1", path).contains(token));
+        }
+
+        // The next attempt has a token of its own, and its script goes to whoever asks first.
+        String next = Secret.randomToken().reference();
+        fleet.store.update(tx -> {
+            Host h = tx.host("web-01");
+            Provisioning p = h.provisioning();
+            tx.put(h.withProvisioning(new Provisioning(p.requestId(), p.os(), Secret.of(next), p.startedAt(), null, 2,
+                    null)), "provision-claimed");
+            return null;
+        });
+        assertTrue(rawFrom("127.0.0.2", path).contains("preseed?token=" + next));
+        assertFalse(rawFrom("127.0.0.1", path).contains(next));
+    }
+
+    @Test
+    void refusalsBeyondTheBudgetAreCountedNotJournaledOneByOne() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String r = rawFrom("127.0.0.3", "/config/web-01/preseed?token=guess" + i);
+            assertTrue(r.startsWith("HTTP/1.1 403 "), r);
+        }
+        for (int i = 0; i < 5; i++) rawFrom("127.0.0.4", "/config/nobody/preseed");
+        assertEquals(BootServer.REFUSALS_PER_ADDRESS + 5, refusals().size());
+        server.close();
+        List<JournalEntry> all = refusals();
+        JournalEntry summary = all.get(all.size() - 1);
+        assertEquals(300 - BootServer.REFUSALS_PER_ADDRESS, ((Number) summary.detail().get("count")).intValue(),
+                summary.toString());
+        assertEquals(1, ((Number) summary.detail().get("addresses")).intValue());
     }
 
     @Test
@@ -241,6 +300,35 @@ class BootServerTest {
         assertArrayEquals(Arrays.copyOfRange(all, 99_990, all.length), open.body());
         assertEquals(416, range("bytes=" + all.length + "-").statusCode());
         assertEquals(404, get("/files/debian/missing").statusCode());
+
+        // Positions past what a long holds: unsatisfiable from, or clamped to the end.
+        String huge = rawWith("/files/debian/initrd.gz", "Range: bytes=99999999999999999999-\r\n");
+        assertTrue(huge.startsWith("HTTP/1.1 416 "), huge);
+        assertTrue(huge.toLowerCase().contains("content-range: bytes */" + all.length), huge);
+        assertTrue(rawWith("/files/debian/initrd.gz", "Range: bytes=-99999999999999999999\r\n").startsWith("HTTP/1.1 206 "));
+        String toEnd = rawWith("/files/debian/initrd.gz", "Range: bytes=100-99999999999999999999\r\n");
+        assertTrue(toEnd.startsWith("HTTP/1.1 206 ") && toEnd.toLowerCase().contains("content-range: bytes 100-" + (all.length - 1) + "/"),
+                toEnd);
+        assertTrue(rawWith("/files/debian/initrd.gz", "Range: bytes=5-2\r\n").startsWith("HTTP/1.1 416 "));
+    }
+
+    @Test
+    void whatClientsSendIsEscapedInTheLog() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        Log verbose = new Log(new java.io.PrintWriter(out, true), true);
+        try (BootServer s = new BootServer(new StoreBootBackend(fleet.store), new TestBootContent(), fleet.files, null,
+                BootServer.Limits.DEFAULT, verbose).start(new InetSocketAddress("127.0.0.1", 0))) {
+            String forged = "/config/x%0Ametal:%20web-01%20phoned%20home%1b%5b2J%e2%80%ae/preseed";
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + forged)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode());
+        }
+        String log = out.toString();
+        assertTrue(log.contains("x\\nmetal: web-01 phoned home\\x1b[2J\\u202e"), log);
+        for (String line : log.split("\n")) {
+            assertTrue(line.startsWith("metal: "), "a forged line: " + line);
+            assertFalse(line.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == 0x202e), line);
+        }
     }
 
     private HttpResponse<byte[]> range(String range) throws Exception {
@@ -269,9 +357,29 @@ class BootServerTest {
 
     /** Sends the path as written: HTTP clients would clean up the dot segments first. */
     private String raw(String path) throws IOException {
+        return rawWith(path, "");
+    }
+
+    private String rawFrom(String from, String path) throws IOException {
+        return rawFrom(server, from, path);
+    }
+
+    /** A GET from a loopback address of the caller's choice (127.0.0.0/8 all reach this host). */
+    private static String rawFrom(BootServer to, String from, String path) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(to.address());
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private String rawWith(String path, String headers) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

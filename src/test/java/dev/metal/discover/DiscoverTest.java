@@ -112,6 +112,25 @@ class DiscoverTest {
     }
 
     @Test
+    void leaseTimesPastWhatAnInstantHoldsNameTheFileAndLine() throws Exception {
+        Path state = dir.resolve("state.json");
+        Path dnsmasq = write("far.leases", "1763745600 02:00:00:00:00:01 10.0.0.11 bmc-1 *\n"
+                + "99999999999999999 02:00:00:00:00:02 10.0.0.12 bmc-2 *\n");
+        CliRun run = CliRun.metal(state, "discover", "--leases", dnsmasq.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains(dnsmasq + " line 2: expiry '99999999999999999' is not a time"), run.err);
+        Path kea = write("far-kea.csv", "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,"
+                + "hostname,state\n10.0.0.11,02:00:00:00:00:01,,3600,99999999999999999,1,0,0,bmc-1,0\n");
+        CliRun k = CliRun.metal(state, "discover", "--leases", kea.toString());
+        assertEquals(2, k.exitCode, k.toString());
+        assertTrue(k.err.contains(kea + " line 2: expire '99999999999999999' is not a time"), k.err);
+        Path isc = write("far.dhcpd.leases", ISC.replace("ends 6 2026/11/21 22:00:00", "ends epoch 99999999999999999"));
+        CliRun i = CliRun.metal(state, "discover", "--leases", isc.toString());
+        assertEquals(2, i.exitCode, i.toString());
+        assertTrue(i.err.contains(isc + ": lease 10.0.0.11: cannot read"), i.err);
+    }
+
+    @Test
     void unknownFormatIsBadInput() throws Exception {
         Path state = dir.resolve("state.json");
         CliRun run = CliRun.metal(state, "discover", "--leases", write("x.txt", "hello world\n").toString());

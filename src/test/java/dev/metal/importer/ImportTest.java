@@ -11,6 +11,7 @@ import dev.metal.testing.TestState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,9 +73,9 @@ class ImportTest {
         CliRun run = CliRun.metal(state, "import", bad.toString());
         assertEquals(2, run.exitCode, run.toString());
         String err = run.err;
-        assertTrue(err.contains("bad.csv line 3: bad hostname 'bad_name'"), err);
-        assertTrue(err.contains("bad.csv line 4: bad bmc_mac '02:00:00:00:00:zz'"), err);
-        assertTrue(err.contains("bad.csv line 5: bad bmc_address '300.1.2.3'"), err);
+        assertTrue(err.contains("bad.csv line 3: bad hostname ("), err);
+        assertTrue(err.contains("bad.csv line 4: bad bmc_mac ("), err);
+        assertTrue(err.contains("bad.csv line 5: bad bmc_address: "), err);
         assertTrue(err.contains("bad.csv line 6: missing bmc_user"), err);
         assertTrue(err.contains("bad.csv line 7: duplicate hostname ok-1 (first on line 2)"), err);
         assertTrue(err.contains("bad.csv line 8: duplicate BMC MAC 02:00:00:00:00:01 (also on line 2)"), err);
@@ -83,6 +84,44 @@ class ImportTest {
         assertFalse(err.contains("pw"), "no password in errors: " + err);
         assertEquals("", run.out);
         assertEquals(before, TestState.export(state), "state and journal unchanged");
+    }
+
+    @Test
+    void aMisalignedRowNeverEchoesThePassword() throws Exception {
+        // bmc_user left out: the password lands in bmc_user's place, the MAC in the password's, and so on.
+        Path bad = csv("shifted.csv", "hostname,rack,bmc_mac,u,bmc_user,bmc_password,mgmt_mac\n"
+                + "web-1,r1,02:00:00:00:00:01,Sup3rS3cretPW,02:00:00:00:01:01,Sup3rS3cretPW,Sup3rS3cretPW\n");
+        CliRun run = CliRun.metal(dir.resolve("state.json"), "import", bad.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains("shifted.csv line 2: bad u ("), run.err);
+        assertTrue(run.err.contains("shifted.csv line 2: bad mgmt_mac ("), run.err);
+        assertFalse(run.err.contains("Sup3rS3cretPW") || run.out.contains("Sup3rS3cretPW"), run.err);
+    }
+
+    @Test
+    void otherEncodingsAreNamedWithTheirLineAndLongErrorListsAreCapped() throws Exception {
+        Path state = dir.resolve("state.json");
+        Path latin = dir.resolve("latin.csv");
+        Files.write(latin, (HEADER + "ok-1,r9,1,02:00:00:00:00:01,10.9.0.1,admin,pw,02:00:00:00:01:01,S1,\n"
+                + "caf\u00e9,r9,2,02:00:00:00:00:02,10.9.0.2,admin,pw,02:00:00:00:01:02,S2,\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CliRun run = CliRun.metal(state, "import", latin.toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertEquals("metal: " + latin + " line 3: not UTF-8 text (Latin-1 or Windows-1252?); save the file as UTF-8\n",
+                run.err);
+        Path utf16 = dir.resolve("utf16.csv");
+        Files.write(utf16, HEADER.getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        CliRun u = CliRun.metal(state, "import", utf16.toString());
+        assertEquals(2, u.exitCode, u.toString());
+        assertEquals("metal: " + utf16 + ": is UTF-16 (or holds NUL bytes); save it as UTF-8\n", u.err);
+
+        StringBuilder wide = new StringBuilder("hostname,rack,u,bmc_mac,bmc_address,bmc_user,bmc_password,mgmt_mac");
+        for (int i = 0; i < 60_000; i++) wide.append(",x").append(i);
+        CliRun w = CliRun.metal(state, "import", csv("wide.csv", wide + "\n").toString());
+        assertEquals(2, w.exitCode);
+        List<String> lines = w.err.lines().toList();
+        assertEquals(51, lines.size(), lines.subList(0, 3).toString());
+        assertTrue(lines.get(50).endsWith("wide.csv: 59950 more problems not listed"), lines.get(50));
     }
 
     @Test

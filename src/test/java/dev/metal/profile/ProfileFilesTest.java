@@ -62,6 +62,25 @@ class ProfileFilesTest {
     }
 
     @Test
+    void aFractionIsNoCountAndADuplicateKeyIsNoOverride() throws Exception {
+        List<String> p = problems("""
+                name: x
+                cpus:
+                  count: 2.5
+                """);
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("line 3: cpus.count: '2.5' is not a whole number"), p.toString());
+        List<String> d = problems("""
+                name: x
+                cpus:
+                  count: 2
+                  count: 4
+                """);
+        assertEquals(1, d.size(), d.toString());
+        assertTrue(d.get(0).matches(".*bad.yaml line \\d+: cpus: Duplicate field 'count'"), d.toString());
+    }
+
+    @Test
     void badYamlIsNamedWithItsLine() throws Exception {
         List<String> p = problems("""
                 name: x

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
+import dev.metal.model.HostState;
+import dev.metal.model.Provisioning;
+import dev.metal.model.Secret;
 import dev.metal.state.Stores;
+import dev.metal.testing.TestState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,35 +38,66 @@ class RenderCommandTest {
         return Stores.open(state.toString(), "t", Clock.systemUTC()).host(name);
     }
 
+    /** Puts the host in a provisioning attempt with a token of its own, as 'metal provision' does; returns the token. */
+    String provisioning(String name) {
+        return provisioning(name, Secret.randomToken().reference());
+    }
+
+    String provisioning(String name, String token) {
+        Stores.open(state.toString(), "t", Clock.systemUTC()).update(tx -> {
+            Host h = tx.host(name);
+            for (HostState s : new HostState[] {HostState.DISCOVERED, HostState.INVENTORIED, HostState.READY}) {
+                h = h.moveTo(s, "test", tx.now());
+            }
+            tx.put(h.moveTo(HostState.PROVISIONING, "test", tx.now()).withProvisioning(
+                    new Provisioning("req-1", "debian-12", Secret.of(token), tx.now(), null, 1, null)), "provision-claimed");
+            return null;
+        });
+        return token;
+    }
+
     @Test
-    void outIssuesATokenOnceAndWritesOwnerOnlyFilesThatCarryIt() throws IOException {
+    void renderingNeverIssuesATokenAndFilesSaySo() throws IOException {
         assertEquals(null, host("r01-s01").provisioning());
         Path out = dir.resolve("out");
-        CliRun run = CliRun.metal(state, "render", "ipxe", "r01-s01", "--out", out.toString());
+        CliRun run = CliRun.metal(state, "--json", "render", "ipxe", "r01-s01", "--out", out.toString());
         assertEquals(0, run.exitCode, run.toString());
-        assertTrue(run.out.contains("issued boot tokens for 1 hosts"), run.out);
-        String token = host("r01-s01").provisioning().token().reference();
-        assertTrue(token.length() >= 40, token);
+        assertEquals(null, host("r01-s01").provisioning(), "render stored a token");
+        assertFalse(Files.readString(Path.of(state + ".journal")).contains("token-issued"));
+        assertFalse(run.out.contains("tokensIssued"), run.out);
         Path script = out.resolve("boot.ipxe");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
         String first = Files.readString(script);
+        assertTrue(first.contains("preseed.cfg?token=" + Renderer.NO_TOKEN + " "), first);
+        for (String kind : new String[] {"preseed", "cloud-init"}) {
+            assertEquals(0, CliRun.metal(state, "render", kind, "--all", "--out", dir.resolve(kind).toString()).exitCode);
+        }
+        assertTrue(Files.readString(dir.resolve("preseed/r01-s02/preseed.cfg")).contains("?token=" + Renderer.NO_TOKEN));
+        assertTrue(TestState.hosts(state).values().stream().allMatch(h -> h.provisioning() == null), "--all stored tokens");
+    }
+
+    @Test
+    void filesOfAProvisioningHostCarryItsAttemptsToken() throws IOException {
+        String token = provisioning("r01-s01");
+        Path out = dir.resolve("out");
+        CliRun run = CliRun.metal(state, "render", "ipxe", "r01-s01", "--out", out.toString());
+        assertEquals(0, run.exitCode, run.toString());
+        String first = Files.readString(out.resolve("boot.ipxe"));
         assertTrue(first.contains("preseed.cfg?token=" + token + " "), first);
         assertTrue(first.contains("\nexit 1\n"), first);
         // The token never reaches output, the journal or the JSON result.
         assertFalse(run.out.contains(token) || run.err.contains(token));
         assertFalse(dev.metal.testing.TestState.journal(state).contains(token));
-
+        assertEquals(token, host("r01-s01").provisioning().token().reference());
         CliRun again = CliRun.metal(state, "--json", "render", "ipxe", "r01-s01", "--out", out.toString());
         assertEquals(0, again.exitCode, again.toString());
-        assertTrue(again.out.contains("\"tokensIssued\" : [ ]"), again.out);
         assertFalse(again.out.contains(token));
-        assertEquals(first, Files.readString(script), "rendering again gives the same file");
+        assertEquals(first, Files.readString(out.resolve("boot.ipxe")), "rendering again gives the same file");
     }
 
     @Test
     void stdoutMasksTheToken() {
-        CliRun.metal(state, "render", "preseed", "r01-s02", "--out", dir.resolve("o").toString());
-        String token = host("r01-s02").provisioning().token().reference();
+        String token = provisioning("r01-s02");
         for (String kind : new String[] {"preseed", "ipxe", "cloud-init"}) {
             CliRun run = CliRun.metal(state, "render", kind, "r01-s02");
             assertEquals(0, run.exitCode, run.toString());
@@ -136,10 +171,7 @@ class RenderCommandTest {
     void nothingUnsafeReachesShellQuotesOrUrls() {
         CliRun url = CliRun.metal(state, "render", "preseed", "r01-s01", "--boot-url", "http://x/';reboot;'");
         assertEquals(2, url.exitCode, url.toString());
-        Stores.open(state.toString(), "t", Clock.systemUTC()).update(tx -> {
-            tx.put(RenderFixture.withToken(tx.host("r01-s01"), "it's-secret"), "token");
-            return null;
-        });
+        provisioning("r01-s01", "it's-secret");
         CliRun token = CliRun.metal(state, "render", "preseed", "r01-s01", "--out", dir.resolve("t").toString());
         assertEquals(2, token.exitCode, token.toString());
         assertEquals("metal: r01-s01: its boot token has characters that are not URL-safe\n", token.err);
