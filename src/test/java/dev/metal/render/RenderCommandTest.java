@@ -63,7 +63,7 @@ class RenderCommandTest {
         CliRun run = CliRun.metal(state, "--json", "render", "ipxe", "r01-s01", "--out", out.toString());
         assertEquals(0, run.exitCode, run.toString());
         assertEquals(null, host("r01-s01").provisioning(), "render stored a token");
-        assertFalse(Files.readString(Path.of(state + ".journal")).contains("token-issued"));
+        assertFalse(dev.metal.testing.TestState.journal(state).contains("token-issued"));
         assertFalse(run.out.contains("tokensIssued"), run.out);
         Path script = out.resolve("boot.ipxe");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
