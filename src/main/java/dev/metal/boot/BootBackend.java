@@ -32,4 +32,11 @@ public interface BootBackend {
 
     /** Journals a refused request (never with its token); {@code hostname} null when no host was known. */
     void journalRefusal(String hostname, Map<String, Object> detail);
+
+    /**
+     * Journals what the server handed out for a host's boot ({@code boot-script}, {@code boot-config},
+     * {@code boot-file}), so that a failed provisioning can name the step it stopped at. Never with a
+     * token; {@code hostname} null when the request named no host the server knew.
+     */
+    default void journalRequest(String hostname, String event, Map<String, Object> detail) {}
 }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,8 @@ public final class BootServer implements AutoCloseable {
     private final Log log;
     private HttpServer server;
     private ThreadPoolExecutor executor;
+    /** The host whose boot script each address fetched last: the files it fetches next are for that boot. */
+    private final Map<String, String> bootingFrom = new ConcurrentHashMap<>();
 
     /**
      * @param files     the folder served under /files/ (need not exist)
@@ -111,7 +114,8 @@ public final class BootServer implements AutoCloseable {
                     send(ex, Reply.text(405, "GET or HEAD"));
                     return;
                 }
-                FileServer.serve(ex, files, path.substring("/files/".length()), this::refuse);
+                int status = FileServer.serve(ex, files, path.substring("/files/".length()), this::refuse);
+                if (method.equals("GET")) journalFile(ex, path, status);
                 return;
             }
             Reply reply;
@@ -158,7 +162,18 @@ public final class BootServer implements AutoCloseable {
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
         String token = BootTokens.live(host);
-        String script = token != null ? content.ipxeScript(host, backend.site(), base(ex), token) : content.localDiskScript(host);
+        if (token == null) {
+            return new Reply(200, "text/plain; charset=utf-8", content.localDiskScript(host).getBytes(StandardCharsets.UTF_8));
+        }
+        String script;
+        try {
+            script = content.ipxeScript(host, backend.site(), base(ex), token);
+        } catch (RuntimeException e) {
+            refuse(ex, host.hostname(), "cannot render the iPXE script: " + e.getMessage(), Map.of());
+            return new Reply(500, "text/plain", "#!ipxe\necho no boot script for this machine\nexit 1\n"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        servedScript(ex, host);
         log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
     }
@@ -169,7 +184,14 @@ public final class BootServer implements AutoCloseable {
         String token = BootTokens.live(host);
         // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
         if (token == null) return Reply.text(404, host.hostname() + " is not provisioning");
-        BootContent.PixiecoreBoot boot = content.pixiecore(host, backend.site(), base(ex), token);
+        BootContent.PixiecoreBoot boot;
+        try {
+            boot = content.pixiecore(host, backend.site(), base(ex), token);
+        } catch (RuntimeException e) {
+            refuse(ex, host.hostname(), "cannot render the boot: " + e.getMessage(), Map.of());
+            return Reply.text(500, "no boot for this machine");
+        }
+        servedScript(ex, host);
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
@@ -181,8 +203,18 @@ public final class BootServer implements AutoCloseable {
         Auth auth = authorize(ex, hostname);
         if (auth.refusal() != null) return auth.refusal();
         Host host = auth.host();
-        String text = content.config(host, auth.site(), kind, base(ex), query(ex, "token"));
+        String text;
+        try {
+            text = content.config(host, auth.site(), kind, base(ex), query(ex, "token"));
+        } catch (RuntimeException e) {
+            refuse(ex, hostname, "cannot render " + kind + ": " + e.getMessage(), Map.of());
+            return Reply.text(500, "cannot render " + kind);
+        }
         if (text == null) return Reply.text(404, hostname + " has no " + kind + " config");
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("kind", clip(kind));
+        detail.put("from", from(ex));
+        backend.journalRequest(hostname, "boot-config", detail);
         return new Reply(200, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -231,6 +263,28 @@ public final class BootServer implements AutoCloseable {
         detail.putAll(more);
         log.info("boot server refused " + detail);
         backend.journalRefusal(hostname, detail);
+    }
+
+    private void servedScript(HttpExchange ex, Host host) {
+        String from = from(ex);
+        bootingFrom.put(from, host.hostname());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("from", from);
+        backend.journalRequest(host.hostname(), "boot-script", detail);
+    }
+
+    /** A file fetched (or not found), on the host that fetched its boot script from the same address last. */
+    private void journalFile(HttpExchange ex, String path, int status) {
+        String from = from(ex);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("path", clip(path));
+        detail.put("status", status);
+        detail.put("from", from);
+        backend.journalRequest(bootingFrom.get(from), "boot-file", detail);
+    }
+
+    private static String from(HttpExchange ex) {
+        return ex.getRemoteAddress().getAddress().getHostAddress();
     }
 
     private static String clip(String s) {

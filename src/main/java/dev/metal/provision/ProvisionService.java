@@ -14,6 +14,7 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.Provisioning;
 import dev.metal.model.Secret;
+import dev.metal.model.Site;
 import dev.metal.model.SystemicException;
 import dev.metal.state.HostQuery;
 import dev.metal.state.Store;
@@ -53,10 +54,19 @@ import java.util.function.Function;
 public final class ProvisionService {
     /**
      * How to provision; {@code retries} is how many other hosts a slot may try after its first.
-     * {@code sshKey}: a file of authorized keys for the installed system, or null.
+     * {@code sshKey}: a file of authorized keys for the installed system, or null; without it
+     * (and without keys in the site plan) a run is refused unless {@code noSshKeys}.
+     * {@code maxQuarantine}: the most hosts one run quarantines, or null for the default (2, or
+     * a tenth of the profile's hosts when that is more). {@code keepPower}: quarantined hosts
+     * stay powered on instead of being powered off.
      */
     public record Options(String os, Path sshKey, Duration timeout, int retries, int maxPerRack, int parallel,
-                          Protocol protocol) {}
+                          Protocol protocol, boolean noSshKeys, Integer maxQuarantine, boolean keepPower) {
+        public Options(String os, Path sshKey, Duration timeout, int retries, int maxPerRack, int parallel,
+                       Protocol protocol) {
+            this(os, sshKey, timeout, retries, maxPerRack, parallel, protocol, false, null, false);
+        }
+    }
 
     /** What to provision: the hosts named, or {@code count} hosts of {@code profile}; or what a run left (resume). */
     public record Request(List<String> hosts, String profile, int count, boolean dryRun, boolean resume) {}
@@ -91,17 +101,52 @@ public final class ProvisionService {
     public ProvisionReport run(Request request, Serving serving) {
         validate(request);
         sshKeys = readKeys();
-        if (request.dryRun()) {
-            return new ProvisionReport(List.of(), List.of(), true,
-                    choose(request.hosts(), request.profile(), request.count(), store::host, store.hosts(HostQuery.all())));
-        }
+        List<Placement.Choice> plan = request.resume() ? List.of() : preflight(request, serving);
+        if (request.dryRun()) return new ProvisionReport(List.of(), List.of(), true, plan);
         bmcs = services.bmcs(store, ProviderOptions.defaults(log, services.clock()), false, Duration.ZERO);
         try (PhoneHomeWatch watch = new PhoneHomeWatch(store, log);
              BootServer ignored = serving == null ? null : services.startBootServer(store, serving.files(),
                      serving.listen(), null, 16, log, hostname -> watch.wake())) {
+            if (serving != null && !request.resume()) {
+                // Started now: it must answer where the site plan sends the machines.
+                List<String> problems = Preflight.answering(store.site());
+                if (!problems.isEmpty()) throw new BadInputException(problems);
+            }
             return request.resume() ? resume(watch)
                     : provision(request.hosts(), request.profile(), request.count(), watch);
         }
+    }
+
+    /**
+     * Everything that does not need the machines, before any host is claimed or any BMC is
+     * asked: the OS, the profile, the hosts' racks, networks and NICs, the SSH keys, the boot
+     * files, and where the boot server listens. Returns the hosts the run would take now.
+     */
+    private List<Placement.Choice> preflight(Request request, Serving serving) {
+        Site site = store.site();
+        List<Host> all = store.hosts(HostQuery.all());
+        List<String> problems = new ArrayList<>(Preflight.os(site, options.os()));
+        problems.addAll(Preflight.profile(request.profile(), all));
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        Map<String, Host> byName = new HashMap<>();
+        for (Host h : all) byName.put(h.hostname(), h);
+        List<Placement.Choice> plan;
+        try {
+            plan = choose(request.hosts(), request.profile(), request.count(), byName::get, all);
+            List<Host> chosen = new ArrayList<>();
+            for (Placement.Choice c : plan) chosen.add(byName.get(c.hostname()));
+            problems.addAll(Preflight.hosts(chosen, site));
+        } catch (ConflictException e) {
+            throw e;
+        } catch (BadInputException e) {
+            plan = List.of();
+            problems.addAll(e.problems());
+        }
+        problems.addAll(Preflight.sshKeys(site, sshKeys, options.noSshKeys()));
+        problems.addAll(Preflight.bootFiles(site, options.os(), serving == null ? null : serving.files()));
+        problems.addAll(serving == null ? Preflight.answering(site) : Preflight.listen(site, serving.listen()));
+        if (!problems.isEmpty()) throw new BadInputException(problems);
+        return plan;
     }
 
     private void validate(Request r) {
@@ -173,6 +218,9 @@ public final class ProvisionService {
                         hostnames.isEmpty() ? tx.hosts(HostQuery.all().ofProfile(profile).skippingLocked()) : List.of());
                 List<Host> claimed = new ArrayList<>();
                 for (Placement.Choice c : chosen) claimed.add(tx.host(c.hostname()));
+                Site site = tx.site();
+                List<String> problems = site == null ? Preflight.os(null, options.os()) : Preflight.hosts(claimed, site);
+                if (!problems.isEmpty()) throw new BadInputException(problems);
                 Bmcs.requireCredentials(claimed);
                 List<Start> out = new ArrayList<>();
                 int slot = 1;

@@ -4,18 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metal.boot.BootServer;
 import dev.metal.cli.CliRun;
 import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.state.HostQuery;
 import dev.metal.state.JournalQuery;
 import dev.metal.util.Json;
+import dev.metal.util.Log;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,18 +29,33 @@ class ProvisionProcessTest {
     @TempDir
     Path dir;
     Fleet fleet;
+    BootServer server;
 
     @BeforeEach
     void fleet() throws Exception {
         fleet = new Fleet(dir);
     }
 
-    private Process run(int port, String fault, String name, String... metalArgs) throws Exception {
-        String[] args = new String[metalArgs.length + 4];
+    /**
+     * A provision process relying on the boot server this test runs where the fleet's site plan
+     * sends machines: one server for every process, as a site runs 'metal serve'.
+     */
+    private Process run(String fault, String name, String... metalArgs) throws Exception {
+        String[] args = new String[metalArgs.length + 2];
         System.arraycopy(metalArgs, 0, args, 0, metalArgs.length);
-        System.arraycopy(new String[] {"--listen", "127.0.0.1:" + port, "--files", fleet.files.toString()}, 0,
-                args, metalArgs.length, 4);
-        return ProvisionProcess.start(fleet.state, port, fault, dir.resolve(name), args);
+        System.arraycopy(new String[] {"--server", fleet.server.toString()}, 0, args, metalArgs.length, 2);
+        return ProvisionProcess.start(fleet.state, fleet.port, fault, dir.resolve(name), args);
+    }
+
+    @BeforeEach
+    void serve() {
+        server = fleet.services().startBootServer(fleet.store, fleet.files,
+                new InetSocketAddress("127.0.0.1", fleet.port), null, 8, Log.stderr(), hostname -> {});
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
     }
 
     @Test
@@ -44,8 +63,8 @@ class ProvisionProcessTest {
         for (int i = 1; i <= 8; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 2), i, "web", i);
         String[] provision = {"--state", fleet.state.toString(), "--json", "provision", "--profile", "web",
             "--count", "4", "--os", "debian-12", "--timeout", "30s"};
-        Process a = run(Fleet.freePort(), "none", "a.out", provision);
-        Process b = run(Fleet.freePort(), "none", "b.out", provision);
+        Process a = run("none", "a.out", provision);
+        Process b = run("none", "b.out", provision);
         assertTrue(a.waitFor(60, TimeUnit.SECONDS) && b.waitFor(60, TimeUnit.SECONDS), "provision processes hang");
         Set<String> hosts = new HashSet<>();
         int n = 0;
@@ -68,7 +87,7 @@ class ProvisionProcessTest {
     void aKilledProvisionIsResumedAndALiveOneIsLeftAlone() throws Exception {
         fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r2", 1, "web", 2).host("web-03", "r1", 2, "web", 3);
         // Its machines never phone home, so it waits until it is killed.
-        Process p = run(Fleet.freePort(), "no-phone-home", "p.out", "--state", fleet.state.toString(), "provision",
+        Process p = run("no-phone-home", "p.out", "--state", fleet.state.toString(), "provision",
                 "--profile", "web", "--count", "2", "--os", "debian-12", "--timeout", "5m");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -78,7 +97,7 @@ class ProvisionProcessTest {
                 Thread.sleep(100);
             }
             // While it lives, --resume does not touch its hosts.
-            CliRun early = fleet.metal(fleet.args("provision", "--resume", "--timeout", "20s"));
+            CliRun early = fleet.metal("provision", "--resume", "--timeout", "20s", "--server", fleet.server.toString());
             assertEquals(0, early.exitCode, early.toString());
             assertTrue(early.out.contains("nothing to provision"), early.out);
         } finally {
@@ -88,7 +107,7 @@ class ProvisionProcessTest {
                 .filter(h -> h.state() == HostState.PROVISIONING).map(Host::hostname).toList();
         assertEquals(List.of("web-01", "web-02"), left);
 
-        CliRun resumed = fleet.metal(fleet.args("provision", "--resume", "--timeout", "20s"));
+        CliRun resumed = fleet.metal("provision", "--resume", "--timeout", "20s", "--server", fleet.server.toString());
         assertEquals(0, resumed.exitCode, resumed.toString());
         assertTrue(resumed.out.contains("2 active, 0 failed"), resumed.out);
         assertEquals(HostState.ACTIVE, fleet.get("web-01").state());
