@@ -10,6 +10,7 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.NotFoundException;
 import dev.metal.model.Provisioning;
+import dev.metal.model.Site;
 import dev.metal.state.HostQuery;
 import dev.metal.state.JournalEntry;
 import dev.metal.state.JournalQuery;
@@ -42,6 +43,10 @@ public final class PoolService {
     /** Sets how many ready hosts to keep for a profile; 0 removes the target. */
     public void target(String profile, int target) {
         if (target < 0) throw new BadInputException("pool target must not be negative: " + target);
+        if (target > 0) {
+            List<String> problems = Preflight.profile(profile, store.hosts(HostQuery.all()));
+            if (!problems.isEmpty()) throw new NotFoundException(problems.get(0));
+        }
         store.update(tx -> {
             tx.putPoolTarget(profile, target, "pool-target", Map.of("profile", profile, "target", target));
             return null;
@@ -135,13 +140,21 @@ public final class PoolService {
     public List<Warmed> warm(Bmcs bmcs, Protocol protocol) {
         List<Host> all = store.hosts(HostQuery.all());
         List<Host> hosts = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Integer> t : store.poolTargets().entrySet()) {
+            problems.addAll(Preflight.profile(t.getKey(), all));
             all.stream()
                     .filter(h -> Placement.eligible(h, t.getKey()))
                     .sorted(Comparator.comparing(Host::hostname))
                     .limit(t.getValue())
                     .forEach(hosts::add);
         }
+        // The hosts warmed are the next to be provisioned: what would stop that stops the warm-up,
+        // before any BMC is asked.
+        Site site = store.site();
+        if (site == null) problems.addAll(Preflight.os(null, null));
+        else problems.addAll(Preflight.hosts(hosts, site));
+        if (!problems.isEmpty()) throw new BadInputException(problems);
         Bmcs.requireCredentials(hosts);
         return Parallel.map(hosts, 16, "pool-warm", h -> warmOne(bmcs, protocol, h));
     }
