@@ -219,11 +219,15 @@ public final class PoolService {
      * supports: ready when it matched a profile, else inventoried, discovered or imported.
      */
     public Host release(String hostname, String reason) {
+        Host before = store.host(hostname);
+        if (before == null) throw new NotFoundException("unknown host " + hostname);
+        if (before.state() == HostState.PROVISIONING) return releaseLeftProvisioning(before, reason);
         return store.update(tx -> {
             Host host = tx.host(hostname);
             if (host == null) throw new NotFoundException("unknown host " + hostname);
             if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
-                throw new ConflictException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
+                throw new ConflictException(hostname + " is " + host.state()
+                        + "; only quarantined, active or left provisioning hosts are released");
             }
             HostState target = host.profile() != null ? HostState.READY
                     : host.inventory() != null ? HostState.INVENTORIED
@@ -236,6 +240,39 @@ public final class PoolService {
             tx.put(r, "released", Map.of("reason", reason, "to", target.label()));
             return r;
         });
+    }
+
+    /**
+     * A host an interrupted run left provisioning goes back to ready; one whose run is still
+     * going (its request lock is held) is refused.
+     */
+    private Host releaseLeftProvisioning(Host host, String reason) {
+        Provisioning p = host.provisioning();
+        String request = p == null ? null : p.requestId();
+        Store.RequestLock lock = request == null ? null : store.lockRequest(request);
+        if (request != null && lock == null) {
+            throw new ConflictException(host.hostname() + " is provisioning in a run that is still going (request "
+                    + request + "); wait for it, or stop it and run 'metal provision --resume'");
+        }
+        try {
+            return store.update(tx -> {
+                Host h = tx.host(host.hostname());
+                if (h == null) throw new NotFoundException("unknown host " + host.hostname());
+                if (h.state() != HostState.PROVISIONING || h.provisioning() == null
+                        || !java.util.Objects.equals(request, h.provisioning().requestId())) {
+                    throw new ConflictException(host.hostname() + " is " + h.state() + " now; try again");
+                }
+                Host r = withoutToken(h.moveTo(HostState.READY, reason, tx.now()));
+                Map<String, Object> detail = new java.util.LinkedHashMap<>();
+                detail.put("reason", reason);
+                detail.put("to", HostState.READY.label());
+                if (request != null) detail.put("request", request);
+                tx.put(r, "released", detail);
+                return r;
+            });
+        } finally {
+            if (lock != null) lock.close();
+        }
     }
 
     /** Ends a provisioning in progress: its boot token stops working. */

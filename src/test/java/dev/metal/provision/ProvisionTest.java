@@ -114,7 +114,7 @@ class ProvisionTest {
                 .host("web-04", "r1", 2, "web", 4).host("web-05", "r2", 2, "web", 5).host("web-06", "r3", 2, "web", 6);
 
         CliRun r = metal("provision", "--profile", "web", "--count", "3", "--os", "debian-12", "--timeout", "2s",
-                "--json");
+                "--max-quarantine", "3", "--json");
         assertEquals(0, r.exitCode, r.toString());
         JsonNode report = Json.mapper().readTree(r.out);
         Set<String> active = new HashSet<>();
@@ -125,8 +125,11 @@ class ProvisionTest {
             active.add(slot.get("host").asText());
         }
         assertEquals(Set.of("web-04", "web-05", "web-06"), active);
-        assertEquals("no phone-home within 2s", fleet.get("web-01").stateReason());
-        assertEquals("no phone-home within 2s", fleet.get("web-02").stateReason());
+        // Each reason names the step: both fetched their preseed, so the installer ran and never phoned home.
+        assertEquals("booted the installer (it fetched its preseed) but never phoned home within 2s",
+                fleet.get("web-01").stateReason());
+        assertEquals("booted the installer (it fetched its preseed) but never phoned home within 2s",
+                fleet.get("web-02").stateReason());
         assertTrue(fleet.get("web-03").stateReason().startsWith("BMC: web-03: BMC refused power on"),
                 fleet.get("web-03").stateReason());
         for (String q : List.of("web-01", "web-02", "web-03")) {
@@ -146,8 +149,9 @@ class ProvisionTest {
         CliRun r = metal("provision", "--profile", "web", "--count", "1", "--os", "debian-12", "--timeout", "1s",
                 "--retries", "1");
         assertEquals(1, r.exitCode, r.toString());
-        assertTrue(r.out.contains("web-01 quarantined: no phone-home within 1s"), r.out);
-        assertTrue(r.out.contains("web-02 quarantined: no phone-home within 1s"), r.out);
+        assertTrue(r.out.contains("web-01 quarantined: booted the installer (it fetched its preseed) but never phoned"
+                + " home within 1s"), r.out);
+        assertTrue(r.out.contains("web-02 quarantined: booted the installer"), r.out);
         assertTrue(r.out.contains("0 active, 1 failed"), r.out);
         assertEquals(HostState.READY, fleet.get("web-03").state(), "the bound stops at 1 retry");
 
