@@ -163,6 +163,36 @@ class ProvisionTest {
     }
 
     @Test
+    void oneRunQuarantinesAtMostMaxQuarantineHosts() throws Exception {
+        // Installs that fail on the machine (not a systemic cause): without a bound, every retry burns a host.
+        for (int i = 1; i <= 5; i++) {
+            fleet.host("web-0" + i, "r1", i, "web", i, EnumSet.of(Machine.Fault.INSTALL_FAILS));
+        }
+        CliRun r = metal("provision", "--profile", "web", "--count", "1", "--os", "debian-12", "--timeout", "1s",
+                "--retries", "4", "--json");
+        assertEquals(1, r.exitCode, r.toString());
+        JsonNode attempts = Json.mapper().readTree(r.out).get("slots").get(0).get("attempts");
+        List<String> results = new ArrayList<>();
+        for (JsonNode a : attempts) results.add(a.get("result").asText());
+        assertEquals(List.of("quarantined", "quarantined", "released", "no retry"), results, attempts.toString());
+        assertTrue(attempts.get(3).get("reason").asText().contains("2 host(s) quarantined, the most one run may"),
+                attempts.toString());
+        long quarantined = fleet.store.hosts(HostQuery.all()).stream()
+                .filter(h -> h.state() == HostState.QUARANTINED).count();
+        assertEquals(2, quarantined, "the default bound for a pool of 5: 2");
+        // Quarantined and released hosts were powered off.
+        assertTrue(fleet.bmcs.arrivals().stream().filter(a -> a.host().equals("web-01"))
+                .anyMatch(a -> a.command().equals("power off")), fleet.bmcs.arrivals().toString());
+
+        for (int i = 1; i <= 2; i++) ok(fleet.metal("host", "release", "web-0" + i, "--reason", "again"));
+        CliRun more = metal("provision", "--profile", "web", "--count", "1", "--os", "debian-12", "--timeout", "1s",
+                "--retries", "4", "--max-quarantine", "3", "--keep-power", "--json");
+        assertEquals(1, more.exitCode, more.toString());
+        assertEquals(3, fleet.store.hosts(HostQuery.all()).stream()
+                .filter(h -> h.state() == HostState.QUARANTINED).count());
+    }
+
+    @Test
     void twoConcurrentProvisionsNeverShareAHost() throws Exception {
         for (int i = 1; i <= 8; i++) fleet.host(String.format("web-%02d", i), "r" + (i % 3), i, "web", i);
         // One boot server outlives both runs (an in-process one would stop with the run that started it).
@@ -218,5 +248,9 @@ class ProvisionTest {
         CliRun again = metal("provision", "--resume");
         assertTrue(again.out.contains("nothing to resume"), again.out);
         assertEquals(2, metal("provision", "--resume", "web-02").exitCode);
+    }
+
+    private static void ok(CliRun run) {
+        assertEquals(0, run.exitCode, run.toString());
     }
 }
