@@ -482,6 +482,10 @@ public final class ProvisionService {
         Long powerMs = null;
         if (phonedHome == null) {
             var waiting = watch.watch(host.hostname(), requestId);
+            if (guard.stopped() != null) {
+                waiting.cancel(false);
+                throw new Failure(BootTrail.Cause.hardware("stopped", "not started: " + guard.stopped()));
+            }
             Bmcs.Attempt<long[]> pxe = bmcs.control(host, options.protocol(), (bmc, contact) -> {
                 contact.sending();
                 bmc.setBootOverride(new BootOverride(BootDevice.PXE, false, true));
