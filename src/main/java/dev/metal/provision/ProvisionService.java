@@ -216,12 +216,14 @@ public final class ProvisionService {
             if (lock == null) throw new SystemicException("request " + requestId + " is already locked");
             return interruptible(Map.of(requestId, lock), () -> {
                 List<Start> starts = store.update(tx -> {
-                    List<Placement.Choice> chosen = choose(hostnames, profile, count, tx::host,
-                            hostnames.isEmpty() ? tx.hosts(HostQuery.all().ofProfile(profile).skippingLocked()) : List.of());
+                    List<Host> free = hostnames.isEmpty()
+                            ? tx.hosts(HostQuery.all().ofProfile(profile).skippingLocked()) : List.of();
+                    List<Placement.Choice> chosen = choose(hostnames, profile, count, tx::host, free);
                     List<Host> claimed = new ArrayList<>();
                     for (Placement.Choice c : chosen) claimed.add(tx.host(c.hostname()));
                     Site site = tx.site();
-                    List<String> problems = site == null ? Preflight.os(null, options.os()) : Preflight.hosts(claimed, site);
+                    List<String> problems = site == null ? Preflight.os(null, options.os())
+                            : Preflight.hosts(claimed, site);
                     if (!problems.isEmpty()) throw new BadInputException(problems);
                     Bmcs.requireCredentials(claimed);
                     List<Start> out = new ArrayList<>();

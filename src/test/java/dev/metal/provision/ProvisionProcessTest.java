@@ -100,6 +100,10 @@ class ProvisionProcessTest {
             CliRun early = fleet.metal("provision", "--resume", "--timeout", "20s", "--server", fleet.server.toString());
             assertEquals(0, early.exitCode, early.toString());
             assertTrue(early.out.contains("nothing to provision"), early.out);
+            // Nor can a host of a live run be released.
+            CliRun release = fleet.metal("host", "release", "web-01", "--reason", "too early");
+            assertEquals(2, release.exitCode, release.toString());
+            assertTrue(release.err.contains("provisioning in a run that is still going"), release.err);
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -114,5 +118,39 @@ class ProvisionProcessTest {
         assertEquals(HostState.ACTIVE, fleet.get("web-02").state());
         assertEquals(HostState.READY, fleet.get("web-03").state());
         assertEquals(2, fleet.store.journal(JournalQuery.all()).stream().filter(e -> e.event().equals("provision-resumed")).count());
+    }
+
+    @Test
+    void sigtermLeavesTheHostsForReleaseRemovesTheLockAndNamesResume() throws Exception {
+        fleet.host("web-01", "r1", 1, "web", 1).host("web-02", "r2", 1, "web", 2);
+        Process p = run("no-phone-home", "t.out", "--state", fleet.state.toString(), "provision",
+                "--profile", "web", "--count", "2", "--os", "debian-12", "--timeout", "5m");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (fleet.store.journal(JournalQuery.all()).stream().filter(e -> e.event().equals("boot-config")).count() < 2) {
+                assertTrue(System.nanoTime() < deadline && p.isAlive(), "the machines never booted: "
+                        + Files.readString(dir.resolve("t.out.err")));
+                Thread.sleep(100);
+            }
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "metal exits on SIGTERM");
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(143, p.exitValue());
+        String err = Files.readString(dir.resolve("t.out.err"));
+        assertTrue(err.contains("interrupted: 2 host(s) left provisioning (web-01, web-02); continue with"
+                + " 'metal provision --resume'"), err);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(f -> f.contains(".provision-"))
+                    .toList(), "no request lock file is left");
+        }
+        for (String h : List.of("web-01", "web-02")) {
+            assertEquals(HostState.PROVISIONING, fleet.get(h).state());
+            CliRun release = fleet.metal("host", "release", h, "--reason", "interrupted");
+            assertEquals(0, release.exitCode, release.toString());
+            assertEquals(HostState.READY, fleet.get(h).state());
+            assertEquals(null, fleet.get(h).provisioning().token(), "its boot token stopped working");
+        }
     }
 }
