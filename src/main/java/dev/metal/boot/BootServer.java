@@ -115,7 +115,8 @@ public final class BootServer implements AutoCloseable {
                     return;
                 }
                 int status = FileServer.serve(ex, files, path.substring("/files/".length()), this::refuse);
-                if (method.equals("GET")) journalFile(ex, path, status);
+                // Only failures: a journal write per file served would slow every boot down.
+                if (method.equals("GET") && status >= 400) journalFile(ex, path, status);
                 return;
             }
             Reply reply;
@@ -273,7 +274,7 @@ public final class BootServer implements AutoCloseable {
         backend.journalRequest(host.hostname(), "boot-script", detail);
     }
 
-    /** A file fetched (or not found), on the host that fetched its boot script from the same address last. */
+    /** A file not served, on the host that fetched its boot script from the same address last. */
     private void journalFile(HttpExchange ex, String path, int status) {
         String from = from(ex);
         Map<String, Object> detail = new LinkedHashMap<>();

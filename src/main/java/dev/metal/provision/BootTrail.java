@@ -11,8 +11,8 @@ import java.util.Objects;
 
 /**
  * Which boot step a failed attempt stopped at, read from what the boot server journaled for
- * that host and attempt: the iPXE script it handed out (or refused), the files fetched, the
- * configs fetched, and the reports the installer or agent sent.
+ * that host and attempt: the iPXE script it handed out (or refused), the files it could not
+ * serve, the configs fetched, and the reports the installer or agent sent.
  */
 final class BootTrail {
     /**
@@ -54,7 +54,6 @@ final class BootTrail {
     static Cause classify(List<JournalEntry> entries, String waited) {
         JournalEntry script = null;
         JournalEntry config = null;
-        List<String> files = new ArrayList<>();
         for (JournalEntry e : entries) {
             Map<String, Object> d = e.detail();
             String event = e.event();
@@ -78,7 +77,6 @@ final class BootTrail {
                         return new Cause("file:" + path + ":" + s.intValue(), true,
                                 "kernel or initrd not found: GET " + path + " -> " + s.intValue());
                     }
-                    files.add(path);
                 }
                 default -> { }
             }
@@ -88,9 +86,8 @@ final class BootTrail {
                     + " (PXE did not reach the boot server: DHCP, network or boot order)");
         }
         if (config == null) {
-            String fetched = files.isEmpty() ? "fetched its iPXE script" : "fetched its iPXE script and " + String.join(", ", files);
-            return new Cause("no-config", true, fetched + " but never asked for its config within " + waited
-                    + " (the kernel or initrd did not start: broken boot files?)");
+            return new Cause("no-config", true, "fetched its iPXE script but never asked for its config within "
+                    + waited + " (the kernel or initrd did not start: broken boot files?)");
         }
         return Cause.hardware("no-phone-home", "booted the installer (it fetched its "
                 + Objects.toString(config.detail().get("kind"), "config") + ") but never phoned home within " + waited);
