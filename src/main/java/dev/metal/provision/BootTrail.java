@@ -62,6 +62,22 @@ final class BootTrail {
                 return Cause.hardware("install-failed", "install reported failure" + (what == null ? "" : ": " + what));
             }
             switch (event) {
+                case "boot-stage" -> {
+                    // Stages the boot server records: script served, then what the agent or script reports.
+                    String stage = Objects.toString(d.get("stage"), "");
+                    String reason = d.get("reason") == null ? null : d.get("reason").toString();
+                    if (stage.equals("script")) {
+                        script = script == null ? e : script;
+                    } else if (stage.equals("failed")) {
+                        String why = reason == null ? "no reason given" : reason;
+                        if (why.startsWith("script refused")) return new Cause("refused:" + why, true, why);
+                        boolean files = why.contains("kernel") || why.contains("initrd");
+                        if (files) return new Cause("failed:" + why, true, why);
+                        return Cause.hardware("install-failed", "install reported failure: " + why);
+                    } else if (config == null) {
+                        config = e; // the agent booted and reported: the boot files were fine
+                    }
+                }
                 case "boot-refused" -> {
                     String reason = Objects.toString(d.get("reason"), "refused");
                     String path = Objects.toString(d.get("path"), "");
@@ -88,6 +104,10 @@ final class BootTrail {
         if (config == null) {
             return new Cause("no-config", true, "fetched its iPXE script but never asked for its config within "
                     + waited + " (the kernel or initrd did not start: broken boot files?)");
+        }
+        if (config.event().equals("boot-stage")) {
+            return Cause.hardware("no-phone-home", "booted (last stage: " + config.detail().get("stage")
+                    + ") but never phoned home within " + waited);
         }
         return Cause.hardware("no-phone-home", "booted the installer (it fetched its "
                 + Objects.toString(config.detail().get("kind"), "config") + ") but never phoned home within " + waited);

@@ -517,6 +517,13 @@ public final class ProvisionService {
                 if (e.getCause() instanceof PhoneHomeWatch.Stopped s) {
                     throw new Failure(BootTrail.Cause.hardware("stopped", "stopped: " + s.getMessage()));
                 }
+                Host now = store.host(host.hostname());
+                Provisioning p = now == null ? null : now.provisioning();
+                if (p != null && p.reportedFailure() && requestId.equals(p.requestId())) {
+                    // The boot reported a failure: its journal says which step.
+                    throw new Failure(BootTrail.noPhoneHome(store, host.hostname(), requestId, attempt, p.startedAt(),
+                            human(options.timeout())));
+                }
                 throw new Failure(e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
