@@ -146,7 +146,8 @@ class ProvisionFailureLabTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             try (Store store = Stores.open(state.toString(), "test", Clock.systemUTC())) {
-                while (store.journal(JournalQuery.all().ofEvents("boot-script")).size() < 2) {
+                while (store.journal(JournalQuery.all().ofEvents("boot-stage")).stream()
+                        .filter(e -> "script".equals(e.detail().get("stage"))).count() < 2) {
                     assertTrue(System.nanoTime() < deadline && p.isAlive(), "the machines never booted: "
                             + Files.readString(err));
                     Thread.sleep(100);

@@ -127,7 +127,8 @@ class ProvisionPreflightLabTest {
         for (String dry : List.of("--dry-run", "--no-ssh-keys")) {
             CliRun os = metal("provision", "lab-r1-n02", "--os", "ubuntu", dry, "--listen", "127.0.0.1:" + bootPort);
             assertEquals(2, os.exitCode, os.toString());
-            assertTrue(os.err.contains("unknown OS 'ubuntu': the site plan's catalog has debian-12"), os.err);
+            assertTrue(os.err.contains("unknown OS 'ubuntu': the site plan's catalog has ")
+                    && os.err.contains("debian-12"), os.err);
             CliRun profile = metal("provision", "--profile", "nosuch", "--os", "debian-12", dry,
                     "--listen", "127.0.0.1:" + bootPort);
             assertEquals(2, profile.exitCode, profile.toString());
