@@ -885,8 +885,8 @@ function _picocli_metal_provision() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '-q' '--quiet' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
+  local flag_opts="'--no-ssh-keys' '--keep-power' '--dry-run' '-q' '--quiet' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--max-quarantine' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
   local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
 
   type compopt &>/dev/null && compopt +o default
@@ -906,6 +906,9 @@ function _picocli_metal_provision() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--max-quarantine')
+      return
       ;;
     '--timeout')
       return

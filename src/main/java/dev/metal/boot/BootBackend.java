@@ -44,4 +44,11 @@ public interface BootBackend {
 
     /** Journals a request that may mean a token has leaked (never with the token). */
     void journalAlarm(String hostname, Map<String, Object> detail);
+
+    /**
+     * Journals what the server handed out for a host's boot ({@code boot-script}, {@code boot-config})
+     * and the files it could not serve ({@code boot-file}), so that a failed provisioning can name the
+     * step it stopped at. Never with a token; {@code hostname} null when no host is known for it.
+     */
+    default void journalRequest(String hostname, String event, Map<String, Object> detail) {}
 }

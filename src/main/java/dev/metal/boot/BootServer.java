@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP boot server: iPXE scripts by MAC, Pixiecore's API mode, per-host configs and
@@ -74,6 +75,8 @@ public final class BootServer implements AutoCloseable {
             return new Limits(n, header, idle, body, write);
         }
     }
+    /** The host whose boot script each address fetched last: the files it fetches next are for that boot. */
+    private final Map<String, String> bootingFrom = new ConcurrentHashMap<>();
 
     /**
      * @param files     the folder served under /files/ (need not exist)
@@ -169,7 +172,9 @@ public final class BootServer implements AutoCloseable {
                     send(ex, Reply.text(405, "GET or HEAD"));
                     return;
                 }
-                FileServer.serve(ex, files, path.substring("/files/".length()), this::refuse);
+                int status = FileServer.serve(ex, files, path.substring("/files/".length()), this::refuse);
+                // Only failures: a journal write per file served would slow every boot down.
+                if (method.equals("GET") && status >= 400) journalFile(ex, path, status);
                 return;
             }
             Reply reply;
@@ -238,6 +243,7 @@ public final class BootServer implements AutoCloseable {
                     + host.hostname() + "\nexit 1\n").getBytes(StandardCharsets.UTF_8));
         }
         backend.recordReport(host.hostname(), token, "script", null, Map.of("from", from));
+        bootingFrom.put(from, host.hostname());
         log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
     }
@@ -248,7 +254,17 @@ public final class BootServer implements AutoCloseable {
         String token = BootTokens.live(host);
         // Pixiecore ignores a machine it gets 404 for, and the machine boots on from its disk.
         if (token == null || !firstFetcher(ex, host, token)) return Reply.text(404, host.hostname() + " is not provisioning");
-        BootContent.PixiecoreBoot boot = content.pixiecore(host, backend.site(), base(ex), token);
+        BootContent.PixiecoreBoot boot;
+        try {
+            boot = content.pixiecore(host, backend.site(), base(ex), token);
+        } catch (RuntimeException e) {
+            backend.recordReport(host.hostname(), token, "failed", "script refused: " + e.getMessage(),
+                    Map.of("from", from(ex)));
+            return Reply.text(500, "no boot for this machine");
+        }
+        String from = from(ex);
+        backend.recordReport(host.hostname(), token, "script", null, Map.of("from", from));
+        bootingFrom.put(from, host.hostname());
         try {
             return new Reply(200, "application/json", Json.mapper().writeValueAsBytes(boot));
         } catch (JsonProcessingException e) {
@@ -283,8 +299,18 @@ public final class BootServer implements AutoCloseable {
         Auth auth = authorize(ex, hostname);
         if (auth.refusal() != null) return auth.refusal();
         Host host = auth.host();
-        String text = content.config(host, auth.site(), kind, base(ex), query(ex, "token"));
+        String text;
+        try {
+            text = content.config(host, auth.site(), kind, base(ex), query(ex, "token"));
+        } catch (RuntimeException e) {
+            refuse(ex, hostname, "cannot render " + kind + ": " + e.getMessage(), Map.of());
+            return Reply.text(500, "cannot render " + kind);
+        }
         if (text == null) return Reply.text(404, hostname + " has no " + kind + " config");
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("kind", clip(kind));
+        detail.put("from", from(ex));
+        backend.journalRequest(hostname, "boot-config", detail);
         return new Reply(200, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -379,6 +405,20 @@ public final class BootServer implements AutoCloseable {
         detail.putAll(more);
         log.info("boot server refused " + detail);
         backend.journalRefusal(hostname, detail);
+    }
+
+    /** A file not served, on the host that fetched its boot script from the same address last. */
+    private void journalFile(HttpExchange ex, String path, int status) {
+        String from = from(ex);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("path", clip(path));
+        detail.put("status", status);
+        detail.put("from", from);
+        backend.journalRequest(bootingFrom.get(from), "boot-file", detail);
+    }
+
+    private static String from(HttpExchange ex) {
+        return ex.getRemoteAddress().getAddress().getHostAddress();
     }
 
     private static String clip(String s) {

@@ -22,16 +22,17 @@ final class FileServer {
 
     private FileServer() {}
 
-    static void serve(HttpExchange ex, Path root, String rawRelative, BootServer.Refusal refusal) throws IOException {
+    /** Answers the request; returns the status sent. */
+    static int serve(HttpExchange ex, Path root, String rawRelative, BootServer.Refusal refusal) throws IOException {
         Path file = resolve(root, rawRelative);
         if (file == null) {
             refusal.refuse(ex, null, "path escapes the served folder", Map.of());
             BootServer.sendText(ex, 403, "forbidden");
-            return;
+            return 403;
         }
         if (!Files.isRegularFile(file)) {
             BootServer.sendText(ex, 404, "not found");
-            return;
+            return 404;
         }
         long size = Files.size(file);
         long start = 0;
@@ -52,7 +53,7 @@ final class FileServer {
                 if (start >= size || start > end) {
                     ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
                     BootServer.sendText(ex, 416, "range not satisfiable");
-                    return;
+                    return 416;
                 }
                 status = 206;
                 ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + size);
@@ -64,10 +65,10 @@ final class FileServer {
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.getResponseHeaders().set("Content-Length", Long.toString(size == 0 ? 0 : length));
             ex.sendResponseHeaders(status, -1);
-            return;
+            return status;
         }
         ex.sendResponseHeaders(status, size == 0 ? -1 : length);
-        if (size == 0) return;
+        if (size == 0) return status;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
              InputStream in = Channels.newInputStream(ch.position(start));
              OutputStream out = ex.getResponseBody()) {
@@ -80,6 +81,7 @@ final class FileServer {
                 left -= n;
             }
         }
+        return status;
     }
 
     /** A byte position; one past any file's size when it is too large for a long. */

@@ -40,6 +40,17 @@ public final class ProvisionCommand extends BaseCommand {
     @Option(names = "--ssh-key", paramLabel = "FILE", description = "Authorized keys for the installed system.")
     Path sshKey;
 
+    @Option(names = "--no-ssh-keys",
+            description = "Install without SSH keys when neither the site plan nor --ssh-key has any.")
+    boolean noSshKeys;
+
+    @Option(names = "--max-quarantine", paramLabel = "N",
+            description = "Quarantine at most N hosts in this run (default: 2, or a tenth of the profile's hosts).")
+    Integer maxQuarantine;
+
+    @Option(names = "--keep-power", description = "Leave quarantined hosts powered on (default: power them off).")
+    boolean keepPower;
+
     @Option(names = "--dry-run", description = "Print the hosts that would be chosen and why; change nothing.")
     boolean dryRun;
 
@@ -82,7 +93,7 @@ public final class ProvisionCommand extends BaseCommand {
     protected Result execute() {
         long start = System.nanoTime();
         ProvisionService.Options options = new ProvisionService.Options(os, sshKey, timeout.timeout, retries, maxPerRack,
-                parallel.parallel, via.via);
+                parallel.parallel, via.via, noSshKeys, maxQuarantine, keepPower);
         ProvisionService.Serving inProcess = server != null ? null
                 : new ProvisionService.Serving(serving.listen, serving.files(root()));
         ProvisionReport report;

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * A simulated server behind a BMC. Powered on with PXE it boots like a real one: it asks
  * the boot server for its iPXE script by MAC, fetches the kernel, initrd and the configs
- * the script and the kernel command line name, "installs" for a while and posts the
+ * the script and the kernel command line name (a kernel or initrd that is a web page does
+ * not start, as a download gone wrong would not), "installs" for a while and posts the
  * phone-home URL it found in those configs. With the disk it just runs. Any BMC (the
  * Redfish emulator, the ipmi_sim chassis script, an in-process test BMC) drives it
  * through {@link #powerOn} and {@link #powerOff}.
@@ -284,10 +285,15 @@ public final class Machine {
         record(url.toString());
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
+        byte[] head;
         try (InputStream in = r.body()) {
+            head = in.readNBytes(64);
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         if (r.statusCode() != 200) throw new BootFailed("GET " + strip(url.toString()) + " -> " + r.statusCode());
+        // A web page saved in place of a kernel or initrd (a download gone wrong): firmware cannot start it.
+        String start = new String(head, StandardCharsets.ISO_8859_1).stripLeading();
+        if (start.startsWith("<")) throw new BootFailed(strip(url.toString()) + " is not a boot image (a web page)");
     }
 
     private synchronized void record(String url) {

@@ -46,6 +46,18 @@ final class PhoneHomeWatch implements AutoCloseable {
         return f;
     }
 
+    /** Ends every wait now: the run stops, for {@code why}. */
+    void stopAll(String why) {
+        for (Waiting w : Map.copyOf(waiting).values()) w.done().completeExceptionally(new Stopped(why));
+    }
+
+    /** A wait ended because the run stopped. */
+    static final class Stopped extends RuntimeException {
+        Stopped(String why) {
+            super(why);
+        }
+    }
+
     synchronized void wake() {
         notifyAll();
     }

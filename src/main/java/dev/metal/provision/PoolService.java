@@ -10,6 +10,7 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.NotFoundException;
 import dev.metal.model.Provisioning;
+import dev.metal.model.Site;
 import dev.metal.state.HostQuery;
 import dev.metal.state.JournalEntry;
 import dev.metal.state.JournalQuery;
@@ -42,6 +43,10 @@ public final class PoolService {
     /** Sets how many ready hosts to keep for a profile; 0 removes the target. */
     public void target(String profile, int target) {
         if (target < 0) throw new BadInputException("pool target must not be negative: " + target);
+        if (target > 0) {
+            List<String> problems = Preflight.profile(profile, store.hosts(HostQuery.all()));
+            if (!problems.isEmpty()) throw new NotFoundException(problems.get(0));
+        }
         store.update(tx -> {
             tx.putPoolTarget(profile, target, "pool-target", Map.of("profile", profile, "target", target));
             return null;
@@ -135,13 +140,21 @@ public final class PoolService {
     public List<Warmed> warm(Bmcs bmcs, Protocol protocol) {
         List<Host> all = store.hosts(HostQuery.all());
         List<Host> hosts = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Integer> t : store.poolTargets().entrySet()) {
+            problems.addAll(Preflight.profile(t.getKey(), all));
             all.stream()
                     .filter(h -> Placement.eligible(h, t.getKey()))
                     .sorted(Comparator.comparing(Host::hostname))
                     .limit(t.getValue())
                     .forEach(hosts::add);
         }
+        // The hosts warmed are the next to be provisioned: what would stop that stops the warm-up,
+        // before any BMC is asked.
+        Site site = store.site();
+        if (site == null) problems.addAll(Preflight.os(null, null));
+        else problems.addAll(Preflight.hosts(hosts, site));
+        if (!problems.isEmpty()) throw new BadInputException(problems);
         Bmcs.requireCredentials(hosts);
         return Parallel.map(hosts, 16, "pool-warm", h -> warmOne(bmcs, protocol, h));
     }
@@ -206,11 +219,15 @@ public final class PoolService {
      * supports: ready when it matched a profile, else inventoried, discovered or imported.
      */
     public Host release(String hostname, String reason) {
+        Host before = store.host(hostname);
+        if (before == null) throw new NotFoundException("unknown host " + hostname);
+        if (before.state() == HostState.PROVISIONING) return releaseLeftProvisioning(before, reason);
         return store.update(tx -> {
             Host host = tx.host(hostname);
             if (host == null) throw new NotFoundException("unknown host " + hostname);
             if (host.state() != HostState.QUARANTINED && host.state() != HostState.ACTIVE) {
-                throw new ConflictException(hostname + " is " + host.state() + "; only quarantined or active hosts are released");
+                throw new ConflictException(hostname + " is " + host.state()
+                        + "; only quarantined, active or left provisioning hosts are released");
             }
             HostState target = host.profile() != null ? HostState.READY
                     : host.inventory() != null ? HostState.INVENTORIED
@@ -223,6 +240,39 @@ public final class PoolService {
             tx.put(r, "released", Map.of("reason", reason, "to", target.label()));
             return r;
         });
+    }
+
+    /**
+     * A host an interrupted run left provisioning goes back to ready; one whose run is still
+     * going (its request lock is held) is refused.
+     */
+    private Host releaseLeftProvisioning(Host host, String reason) {
+        Provisioning p = host.provisioning();
+        String request = p == null ? null : p.requestId();
+        Store.RequestLock lock = request == null ? null : store.lockRequest(request);
+        if (request != null && lock == null) {
+            throw new ConflictException(host.hostname() + " is provisioning in a run that is still going (request "
+                    + request + "); wait for it, or stop it and run 'metal provision --resume'");
+        }
+        try {
+            return store.update(tx -> {
+                Host h = tx.host(host.hostname());
+                if (h == null) throw new NotFoundException("unknown host " + host.hostname());
+                if (h.state() != HostState.PROVISIONING || h.provisioning() == null
+                        || !java.util.Objects.equals(request, h.provisioning().requestId())) {
+                    throw new ConflictException(host.hostname() + " is " + h.state() + " now; try again");
+                }
+                Host r = withoutToken(h.moveTo(HostState.READY, reason, tx.now()));
+                Map<String, Object> detail = new java.util.LinkedHashMap<>();
+                detail.put("reason", reason);
+                detail.put("to", HostState.READY.label());
+                if (request != null) detail.put("request", request);
+                tx.put(r, "released", detail);
+                return r;
+            });
+        } finally {
+            if (lock != null) lock.close();
+        }
     }
 
     /** Ends a provisioning in progress: its boot token stops working. */

@@ -138,8 +138,21 @@ public final class StoreBootBackend implements BootBackend {
 
     @Override
     public void journalRefusal(String hostname, Map<String, Object> detail) {
+        journalRequest(hostname, "boot-refused", detail);
+    }
+
+    /** With the request and attempt of the host's provisioning in progress, so a run reads its own. */
+    @Override
+    public void journalRequest(String hostname, String event, Map<String, Object> detail) {
         store.update(tx -> {
-            tx.journal(hostname, "boot-refused", detail);
+            Map<String, Object> d = new LinkedHashMap<>(detail);
+            Host h = hostname == null ? null : tx.host(hostname);
+            Provisioning p = h == null ? null : h.provisioning();
+            if (p != null && BootTokens.live(h) != null) {
+                d.put("request", p.requestId());
+                d.put("attempt", p.attempt());
+            }
+            tx.journal(hostname, event, d);
             return null;
         });
     }

@@ -66,7 +66,7 @@ final class VmFixture implements AutoCloseable {
     /** The same, relying on a running 'metal serve' at {@code server} when it is not null. */
     JsonNode provision(String host, String os, String via, String timeout, String server) throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of("provision", host, "--os", os, "--via", via, "--retries", "0",
-                "--timeout", timeout, "--json"));
+                "--timeout", timeout, "--no-ssh-keys", "--json"));
         if (server != null) args.addAll(List.of("--server", server));
         else args.addAll(List.of("--listen", "127.0.0.1:" + bootPort, "--files", dir.resolve("lab/files").toString()));
         CliRun run = CliRun.metal(state, args.toArray(String[]::new));

@@ -120,16 +120,12 @@ class VmLabTest {
     }
 
     @Test
-    void aVmWhoseScriptIsRefusedIsQuarantinedWithTheStepNamed() throws Exception {
+    void anOsNotInTheCatalogIsRefusedBeforeTheVmIsTouched() throws Exception {
         String host = "lab-r1-n04";
-        JsonNode slot = vms.provision(host, "nosuch", "redfish", "150s");
-        assertEquals("failed", slot.get("status").asText(), slot.toString());
-        String reason = slot.get("attempts").get(0).get("reason").asText();
-        assertTrue(reason.startsWith("failed: script refused: lab-r1-n04: OS nosuch is not in the site plan's catalog"),
-                reason + vms.console(host));
-        JsonNode h = vms.host(host);
-        assertEquals("quarantined", h.get("state").asText());
-        assertEquals(reason, h.get("stateReason").asText());
-        vms.lab.server(host).vm.powerOff();
+        CliRun run = CliRun.metal(vms.state, "provision", host, "--os", "nosuch", "--via", "redfish", "--no-ssh-keys",
+                "--listen", "127.0.0.1:" + vms.bootPort, "--files", vms.dir.resolve("lab/files").toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains("unknown OS 'nosuch'"), run.err);
+        assertEquals("ready", vms.host(host).get("state").asText(), "nothing was claimed");
     }
 }

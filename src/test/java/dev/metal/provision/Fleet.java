@@ -8,6 +8,7 @@ import dev.metal.model.Host;
 import dev.metal.model.HostState;
 import dev.metal.model.ProfileMatch;
 import dev.metal.model.Secret;
+import dev.metal.model.Site;
 import dev.metal.state.Store;
 import dev.metal.state.Stores;
 import dev.metal.workflow.Services;
@@ -61,6 +62,30 @@ public final class Fleet {
         Files.createDirectories(files.resolve("debian"));
         Files.write(files.resolve("debian/linux"), bytes(300_000));
         Files.write(files.resolve("debian/initrd.gz"), bytes(100_000));
+        store.update(tx -> {
+            tx.putSite(site(List.of()), "site-set", Map.of());
+            return null;
+        });
+    }
+
+    /**
+     * The site plan of this fleet: its boot server, an OS whose kernel and initrd are in
+     * {@link #files}, a key for the installed systems, and {@code racks}.
+     */
+    public Site site(List<String> racks) {
+        List<Site.Rack> plans = new java.util.ArrayList<>();
+        int i = 0;
+        for (String r : racks) {
+            i++;
+            plans.add(new Site.Rack(r, r + "-tor", new Site.Network("10.100." + i + ".0/24", "10.100." + i + ".1", null, null),
+                    new Site.Network("10.101." + i + ".0/24", "10.101." + i + ".1", null, null),
+                    new Site.Network("10.102." + i + ".0/24", "10.102." + i + ".1", null, null)));
+        }
+        return new Site("fleet", "fleet.test", server.toString(), List.of("192.0.2.53"),
+                List.of("ssh-ed25519 AAAA fleet@test"), Map.of("public", "ext0", "mgmt", "mgmt0"), 10,
+                new Site.Asn(65000, 65100, 4200000000L), null, plans,
+                Map.of("debian-12", new Site.Os(server + "/files/debian/linux", server + "/files/debian/initrd.gz",
+                        "auto=true", "http://deb.debian.org/debian")));
     }
 
     public static byte[] bytes(int n) {
@@ -88,10 +113,18 @@ public final class Fleet {
                         Secret.of("bmc-secret"), Bmc.DEFAULT_IPMI_PORT, null), mac, "SN" + macIndex, List.of(), now)
                 .moveTo(HostState.DISCOVERED, null, now)
                 .moveTo(HostState.INVENTORIED, null, now)
-                .withMatch(new ProfileMatch(profile, Map.of(), Map.of(), null, "test"))
+                .withMatch(new ProfileMatch(profile, Map.of(
+                        "ext0", new ProfileMatch.NamedNic("ext0", mac(20_000 + macIndex), "1", "1", 25_000),
+                        "mgmt0", new ProfileMatch.NamedNic("mgmt0", mac, null, "1", 1_000)), Map.of(), null, "test"))
                 .withAddresses(Map.of("rack", rack))   // as 'metal site set' leaves a host it placed
                 .moveTo(HostState.READY, null, now);
         store.update(tx -> {
+            Site site = tx.site();
+            if (site.rack(rack) == null) {
+                List<String> racks = new java.util.ArrayList<>(site.racks().stream().map(Site.Rack::name).toList());
+                racks.add(rack);
+                tx.putSite(site(racks), "site-set", Map.of());
+            }
             tx.put(h, "added");
             return null;
         });

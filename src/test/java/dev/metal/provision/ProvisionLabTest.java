@@ -58,7 +58,7 @@ class ProvisionLabTest {
     private JsonNode provision(Path state, int bootPort, String via) throws IOException {
         CliRun run = CliRun.metal(state, "provision", "lab-r1-n02", "--os", "debian-12", "--via", via,
                 "--listen", "127.0.0.1:" + bootPort, "--files", dir.resolve("lab/files").toString(),
-                "--timeout", "4s", "--json");
+                "--timeout", "4s", "--no-ssh-keys", "--json");
         ok(run);
         return Json.mapper().readTree(run.out).get("slots").get(0);
     }

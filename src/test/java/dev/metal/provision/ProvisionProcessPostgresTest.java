@@ -39,7 +39,7 @@ class ProvisionProcessPostgresTest extends ProvisionProcessTest {
         // Its machines never phone home: it waits, then has to write the timeout to a stopped server.
         Process p = ProvisionProcess.start(fleet.location, Fleet.freePort(), "no-phone-home", dir.resolve("p.out"),
                 "--state", fleet.location, "provision", "--profile", "web", "--count", "2", "--os", "debian-12",
-                "--timeout", "6s", "--listen", "127.0.0.1:" + Fleet.freePort(), "--files", fleet.files.toString());
+                "--timeout", "6s", "--server", fleet.server.toString());
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (fleet.store.journal(JournalQuery.all()).stream().noneMatch(e -> e.event().equals("provision-claimed"))) {

@@ -90,7 +90,8 @@ class CertificatePinTest {
         try (Lab lab = Lab.start(options)) {
             lab.awaitReady(Duration.ofSeconds(30));
             CliRun run = CliRun.metal(state, "provision", "lab-r1-n02", "--os", "debian-12", "--listen",
-                    "127.0.0.1:" + bootPort, "--files", labDir.resolve("files").toString(), "--timeout", "5s", "--json");
+                    "127.0.0.1:" + bootPort, "--files", labDir.resolve("files").toString(), "--timeout", "5s",
+                    "--no-ssh-keys", "--json");
             assertEquals(1, run.exitCode, run.toString());
             JsonNode attempt = Json.mapper().readTree(run.out).get("slots").get(0).get("attempts").get(0);
             assertEquals("lab-r1-n02", attempt.get("host").asText(), run.out);
