@@ -2034,8 +2034,8 @@ function _picocli_metal_host_list() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--rack' '--state' '--tag'"
-  local S_option_args=("imported" "discovered" "inventoried" "ready" "provisioning" "active" "failed" "quarantined") # --state values
+  local arg_opts="'--rack' '--in' '--tag' '--state'"
+  local STATE_option_args=("imported" "discovered" "inventoried" "ready" "provisioning" "active" "failed" "quarantined") # --in values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2043,13 +2043,19 @@ function _picocli_metal_host_list() {
     '--rack')
       return
       ;;
-    '--state')
+    '--in')
       local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${S_option_args[@]}" ) )
+      COMPREPLY=( $( compReplyArray "${STATE_option_args[@]}" ) )
       return $?
       ;;
     '--tag')
       return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 

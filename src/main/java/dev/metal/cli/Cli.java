@@ -1,6 +1,7 @@
 package dev.metal.cli;
 
 import dev.metal.model.BadInputException;
+import dev.metal.util.Messages;
 import dev.metal.workflow.Services;
 import java.io.PrintWriter;
 import java.util.List;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Builds the one CommandLine that main and the tests run, with the exit codes and the
@@ -75,11 +77,7 @@ public final class Cli {
         return cli;
     }
 
-    /**
-     * --state FILE works on every command, like the inherited options, but a command
-     * may give --state its own meaning ('host list --state ready'); there the state file
-     * is named before the command or with $METAL_STATE.
-     */
+    /** --state FILE works on every command, before or after the command's name. */
     private static void shareStateOption(CommandLine cmd, OptionSpec stateFile) {
         for (CommandLine sub : cmd.getSubcommands().values()) {
             if (sub.getCommandSpec().findOption("--state") == null) {
@@ -96,7 +94,21 @@ public final class Cli {
 
     /** Runs metal over these parts (tests hand in the lab's BMCs here). */
     public static int run(Context context, Services services, String... args) {
+        if (wantsJson(args) && (List.of(args).contains("--version") || List.of(args).contains("-V"))) {
+            context.out().println(JsonContract.write(Map.of("version", VersionProvider.version())));
+            context.out().flush();
+            return ExitCodes.OK;
+        }
         return create(context, services, args).execute(args);
+    }
+
+    /** --json anywhere before a lone "--" (the flag is inherited by every command). */
+    static boolean wantsJson(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) return false;
+            if (a.equals("--json")) return true;
+        }
+        return false;
     }
 
     /** A shared option's default where the command gives its own (see {@link BaseCommand#defaults}). */
@@ -135,24 +147,49 @@ public final class Cli {
 
     private static int handleError(Exception e, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        boolean verbose = ((MetalCommand) cmd.getCommandSpec().root().userObject()).verbose();
-        if (verbose) e.printStackTrace(err);
-        if (e instanceof BadInputException bad) {
-            for (String problem : bad.problems()) err.println("metal: " + problem);
-        } else {
-            err.println("metal: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        }
+        MetalCommand root = (MetalCommand) cmd.getCommandSpec().root().userObject();
+        int code = ExitCodes.of(e);
+        // A stack trace helps with a fault in metal, never with a mistake in the input.
+        if (root.verbose() && code != ExitCodes.BAD_INPUT) e.printStackTrace(err);
+        List<String> problems = e instanceof BadInputException bad ? bad.problems()
+                : List.of(Messages.plain(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        List<String> suggestions = Suggestions.forProblems(root, problems);
+        for (String problem : problems) err.println("metal: " + problem);
+        if (!suggestions.isEmpty()) err.println("Did you mean: " + String.join(", ", suggestions) + "?");
         err.flush();
-        return ExitCodes.of(e);
+        if (root.json()) printJsonError(cmd, problems, code, suggestions);
+        return code;
     }
 
     private static int handleUsageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         CommandSpec spec = cmd.getCommandSpec();
+        List<String> suggestions = e instanceof UnmatchedArgumentException u ? suggest(cmd, u) : List.of();
         err.println("metal: " + e.getMessage());
+        if (!suggestions.isEmpty()) err.println("Did you mean: " + String.join(", ", suggestions) + "?");
         err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
         err.flush();
+        if (wantsJson(args)) printJsonError(cmd, List.of(e.getMessage()), ExitCodes.BAD_INPUT, suggestions);
         return ExitCodes.BAD_INPUT;
+    }
+
+    /** For a mistyped subcommand the nearest subcommands, for a mistyped option the nearest options. */
+    private static List<String> suggest(CommandLine cmd, UnmatchedArgumentException u) {
+        if (u.getUnmatched().isEmpty()) return List.of();
+        String typed = u.getUnmatched().get(0);
+        if (typed.startsWith("-")) {
+            List<String> options = new java.util.ArrayList<>();
+            for (OptionSpec o : cmd.getCommandSpec().options()) options.addAll(List.of(o.names()));
+            return Suggestions.closest(typed, options);
+        }
+        return Suggestions.closest(typed, cmd.getSubcommands().keySet());
+    }
+
+    private static void printJsonError(CommandLine cmd, List<String> problems, int code, List<String> suggestions) {
+        String message = problems.size() == 1 ? problems.get(0) : problems.size() + " problems: " + problems.get(0);
+        PrintWriter out = cmd.getOut();
+        out.println(JsonContract.write(JsonContract.error(message, code, problems, suggestions)));
+        out.flush();
     }
 }

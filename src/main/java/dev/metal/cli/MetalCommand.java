@@ -36,7 +36,7 @@ public final class MetalCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    /** Copied onto every subcommand by {@link Cli}, except 'host list' where --state filters by host state. */
+    /** Copied onto every subcommand by {@link Cli}. */
     @Option(names = "--state", paramLabel = "FILE", order = 100,
             description = "State file (default: $METAL_STATE, else ~/.local/state/metal/state.json).")
     Path state;
@@ -69,6 +69,26 @@ public final class MetalCommand implements Runnable {
         String xdg = context.env("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : context.home().resolve(".local/state");
         return base.resolve("metal/state.json");
+    }
+
+    /**
+     * A state file named with --state or $METAL_STATE must be in a folder that exists: a
+     * typo in the path is an error, not a new, empty fleet. The default folder is made on
+     * first use.
+     */
+    void checkStateFolder() {
+        boolean named = state != null || (context.env("METAL_STATE") != null && !context.env("METAL_STATE").isBlank());
+        Path parent = statePath().toAbsolutePath().getParent();
+        if (named && parent != null && !java.nio.file.Files.isDirectory(parent)) {
+            throw new dev.metal.model.BadInputException("state file " + statePath() + ": folder " + parent
+                    + " does not exist (create it, or name another file with --state or $METAL_STATE)");
+        }
+        // 'host list --state ready' filtered by host state before --in did.
+        if (state != null && !java.nio.file.Files.exists(state) && state.getParent() == null
+                && java.util.Arrays.stream(dev.metal.model.HostState.values()).anyMatch(s -> s.label().equals(state.toString()))) {
+            throw new dev.metal.model.BadInputException("--state names the state file; to list the hosts in state "
+                    + state + " use 'host list --in " + state + "'");
+        }
     }
 
     /**

@@ -21,7 +21,7 @@ public final class PoolCommand {
         @Override
         protected Result execute() {
             List<PoolService.Status> pools = new PoolService(store()).status();
-            return Results.of(pools, out -> {
+            return Results.of(JsonContract.list("pools", pools), out -> {
                 Table t = new Table("PROFILE", "READY", "TARGET", "MISSING", "PROVISIONING", "ACTIVE", "QUARANTINED");
                 for (PoolService.Status p : pools) {
                     t.row(p.profile(), p.ready(), p.target(), p.missing(), p.provisioning(), p.active(), p.quarantined());
@@ -42,7 +42,10 @@ public final class PoolCommand {
         @Override
         protected Result execute() {
             new PoolService(store()).target(profile, target);
-            return Results.message("pool " + profile + ": target " + target, Map.of("profile", profile, "target", target));
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("profile", profile);
+            json.put("target", target);
+            return Results.message("pool " + profile + ": target " + target, json);
         }
     }
 
@@ -61,7 +64,7 @@ public final class PoolCommand {
         @Override
         protected Result execute() {
             List<PoolService.Forecast> f = new PoolService(store()).forecast(alpha, period, services().clock().instant());
-            return Results.of(f, out -> print(out, f));
+            return Results.of(JsonContract.list("pools", f), out -> print(out, f));
         }
 
         private static void print(PrintWriter out, List<PoolService.Forecast> f) {
@@ -87,7 +90,7 @@ public final class PoolCommand {
             var bmcs = services().bmcs(store(), ProviderOptions.defaults(log(), services().clock()), false, Duration.ZERO);
             List<PoolService.Warmed> warmed = new PoolService(store()).warm(bmcs, via.via);
             long bad = warmed.stream().filter(w -> w.reason() != null).count();
-            return Results.of(warmed, out -> {
+            return Results.of(JsonContract.list("hosts", warmed), out -> {
                 Table t = new Table("HOST", "PROFILE", "RESULT", "WHY");
                 for (PoolService.Warmed w : warmed) t.row(w.host(), w.profile(), w.result(), w.reason());
                 t.print(out);

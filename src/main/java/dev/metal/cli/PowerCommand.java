@@ -91,12 +91,12 @@ public final class PowerCommand {
 
         @Override
         public Object json() {
-            return outcomes.stream().map(OutcomeResult::toJson).toList();
+            return JsonContract.list("hosts", outcomes.stream().map(OutcomeResult::toJson).toList());
         }
 
         private static Map<String, Object> toJson(PowerService.Outcome o) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", o.host());
+            m.put("hostname", o.host());
             m.put("action", o.action());
             m.put("protocol", lower(o.protocol()));
             m.put("result", o.result());

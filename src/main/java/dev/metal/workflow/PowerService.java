@@ -105,8 +105,8 @@ public final class PowerService {
             outcome = new Outcome(name, action, attempt.protocol(), "ok", attempt.value().power(),
                     attempt.value().boot(), null, notes);
         } else {
-            String error = attempt.error().getMessage() == null ? attempt.error().getClass().getSimpleName()
-                    : attempt.error().getMessage();
+            String error = dev.metal.util.Messages.forHost(name, attempt.error().getMessage() == null
+                    ? attempt.error().getClass().getSimpleName() : attempt.error().getMessage());
             outcome = new Outcome(name, action, attempt.protocol(), "failed", null, null, error, notes);
         }
         log.info(name + ": " + action + " " + outcome.result() + (outcome.error() == null ? "" : ": " + outcome.error()));

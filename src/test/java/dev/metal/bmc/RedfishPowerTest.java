@@ -58,7 +58,7 @@ class RedfishPowerTest {
 
     private JsonNode result(CliRun run) throws Exception {
         assertEquals(0, run.exitCode, run.toString());
-        return Json.mapper().readTree(run.out).get(0);
+        return Json.mapper().readTree(run.out).get("hosts").get(0);
     }
 
     @Test

@@ -75,11 +75,11 @@ class PoolTest {
         assertEquals(0, fleet.metal("pool", "target", "web", "3").exitCode);
         CliRun status = fleet.metal("--json", "pool", "status");
         assertEquals(0, status.exitCode, status.toString());
-        JsonNode web = find(Json.mapper().readTree(status.out), "web");
+        JsonNode web = find(Json.mapper().readTree(status.out).get("pools"), "web");
         assertEquals(3, web.get("ready").asInt());
         assertEquals(3, web.get("target").asInt());
         assertEquals(0, web.get("missing").asInt());
-        assertEquals(1, Json.mapper().readTree(status.out).size(), "only web, the failed host is in no pool: " + status.out);
+        assertEquals(1, Json.mapper().readTree(status.out).get("pools").size(), "only web, the failed host is in no pool: " + status.out);
 
         CliRun warm = fleet.metal("pool", "warm");
         assertEquals(3, warm.exitCode, warm.toString());
@@ -129,7 +129,7 @@ class PoolTest {
         assertEquals(0, p.exitCode, p.toString());
         CliRun f = fleet.metal("--json", "pool", "forecast", "--alpha", "0.3", "--period", "1h");
         assertEquals(0, f.exitCode, f.toString());
-        JsonNode web = find(Json.mapper().readTree(f.out), "web");
+        JsonNode web = find(Json.mapper().readTree(f.out).get("pools"), "web");
         assertEquals(2.0, web.get("forecast").asDouble());
         assertEquals(2, web.get("needed").asInt());
         assertEquals(2, fleet.metal("pool", "forecast", "--alpha", "1.5").exitCode);
