@@ -166,12 +166,23 @@ public final class Cli {
         PrintWriter err = cmd.getErr();
         CommandSpec spec = cmd.getCommandSpec();
         List<String> suggestions = e instanceof UnmatchedArgumentException u ? suggest(cmd, u) : List.of();
-        err.println("metal: " + e.getMessage());
+        String message = e instanceof UnmatchedArgumentException u ? unmatched(cmd, u) : e.getMessage();
+        err.println("metal: " + message);
         if (!suggestions.isEmpty()) err.println("Did you mean: " + String.join(", ", suggestions) + "?");
         err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
         err.flush();
-        if (wantsJson(args)) printJsonError(cmd, List.of(e.getMessage()), ExitCodes.BAD_INPUT, suggestions);
+        if (wantsJson(args)) printJsonError(cmd, List.of(message), ExitCodes.BAD_INPUT, suggestions);
         return ExitCodes.BAD_INPUT;
+    }
+
+    /** "unknown command 'hots'" rather than picocli's "Unmatched arguments from index 2: 'hots', 'list'". */
+    private static String unmatched(CommandLine cmd, UnmatchedArgumentException u) {
+        if (u.getUnmatched().isEmpty()) return u.getMessage();
+        String typed = u.getUnmatched().get(0);
+        String where = cmd.getCommandSpec().qualifiedName();
+        if (typed.startsWith("-")) return "unknown option '" + typed + "' for '" + where + "'";
+        if (!cmd.getSubcommands().isEmpty()) return "unknown command '" + typed + "' for '" + where + "'";
+        return "unexpected argument '" + typed + "' for '" + where + "'";
     }
 
     /** For a mistyped subcommand the nearest subcommands, for a mistyped option the nearest options. */

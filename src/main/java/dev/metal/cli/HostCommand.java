@@ -135,7 +135,7 @@ public final class HostCommand {
             java.util.List<JournalEntry> entries = new HostService(store()).history(hostname);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("hostname", hostname);
-            json.put("events", entries);
+            json.put("events", entries.stream().map(JsonContract::journalEntry).toList());
             return Results.of(json, out -> {
                 Table t = new Table("TIME", "COMMAND", "EVENT", "DETAIL");
                 for (JournalEntry e : entries) {

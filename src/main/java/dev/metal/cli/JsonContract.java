@@ -2,7 +2,16 @@ package dev.metal.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.metal.model.HostState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import dev.metal.model.Host;
 import dev.metal.model.SystemicException;
 import dev.metal.provision.PoolService;
@@ -45,7 +54,54 @@ final class JsonContract {
                 .addMixIn(PoolService.Warmed.class, HostnameMixin.class)
                 .addMixIn(ProvisionReport.Slot.class, HostnameMixin.class)
                 .addMixIn(ProvisionReport.Attempt.class, HostnameMixin.class)
-                .addMixIn(JournalEntry.class, HostnameMixin.class);
+                .registerModule(new SimpleModule("metal-json-contract")
+                        .addSerializer(Path.class, new ToStringSerializer(Path.class))
+                        .addSerializer(Enum.class, new LowerCaseEnums()));
+    }
+
+    /** Enum values as the user types them: {@code "dnsmasq"}, not {@code "DNSMASQ"}. */
+    @SuppressWarnings("rawtypes")
+    private static final class LowerCaseEnums extends StdSerializer<Enum> {
+        LowerCaseEnums() {
+            super(Enum.class);
+        }
+
+        @Override
+        public void serialize(Enum value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(value instanceof HostState s ? s.label() : value.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * A journal entry with this contract's names. Entries written before it keep their
+     * snake_case detail keys in the journal file ({@code bmc_address}); they are read as
+     * camelCase ({@code bmcAddress}), so one key has one name across old and new entries.
+     */
+    static Map<String, Object> journalEntry(JournalEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", e.time());
+        m.put("command", e.command());
+        m.put("hostname", e.host());
+        m.put("event", e.event());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        if (e.detail() != null) e.detail().forEach((k, v) -> detail.put(camelCase(k), v));
+        m.put("detail", detail);
+        return m;
+    }
+
+    static String camelCase(String key) {
+        if (key.indexOf('_') < 0) return key;
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : key.toCharArray()) {
+            if (c == '_') {
+                up = b.length() > 0;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
     }
 
     static ObjectMapper mapper() {

@@ -31,7 +31,10 @@ final class Suggestions {
             }
         }
         near.sort(Comparator.comparingInt(Candidate::distance).thenComparing(Candidate::name));
-        return near.stream().limit(3).map(Candidate::name).distinct().toList();
+        if (near.isEmpty()) return List.of();
+        // Only the nearest: 'lab-r1-n2' means lab-r1-n02, not every host one more edit away.
+        int best = near.get(0).distance();
+        return near.stream().filter(c -> c.distance() == best).limit(3).map(Candidate::name).distinct().toList();
     }
 
     /** For "unknown host X" problems: the host names in the state nearest to X. */

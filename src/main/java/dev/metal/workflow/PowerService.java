@@ -97,7 +97,8 @@ public final class PowerService {
         Bmcs.Attempt<Done> attempt = bmcs.control(host, settings.via(), step);
         List<String> notes = new ArrayList<>();
         for (Bmcs.Failure f : attempt.failures()) {
-            notes.add(f.protocol().name().toLowerCase(Locale.ROOT) + " failed: " + f.message());
+            notes.add(f.protocol().name().toLowerCase(Locale.ROOT) + " failed: "
+                    + dev.metal.util.Messages.forHost(name, f.message()));
         }
         Outcome outcome;
         if (attempt.ok()) {
