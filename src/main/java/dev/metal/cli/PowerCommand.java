@@ -121,7 +121,8 @@ public final class PowerCommand {
 
         @Override
         public void print(PrintWriter out) {
-            Table t = new Table("HOST", "ACTION", "VIA", "RESULT", boot ? "BOOT" : "POWER", "ERROR / NOTES");
+            Table t = new Table("HOST", "ACTION", "VIA", "RESULT", boot ? "BOOT" : "POWER", "ERROR / NOTES")
+                    .fit(Table.WIDTH, "--json prints them whole");
             for (PowerService.Outcome o : outcomes) {
                 String state = boot ? PowerService.describe(o.boot()) : lower(o.power());
                 String detail = o.error() != null ? o.error() : o.notes().isEmpty() ? null : String.join("; ", o.notes());

@@ -100,7 +100,8 @@ public final class ProvisionCommand extends BaseCommand {
             out.println("nothing to provision" + (report.requests().isEmpty() ? " (nothing to resume)" : ""));
             return;
         }
-        Table t = new Table("SLOT", "HOST", "STATUS", "ACTIVE AFTER", "WHAT HAPPENED");
+        Table t = new Table("SLOT", "HOST", "STATUS", "ACTIVE AFTER", "WHAT HAPPENED")
+                .fit(Table.WIDTH, "'metal host history HOST' has them whole");
         for (ProvisionReport.Slot s : report.slots()) {
             List<String> notes = new ArrayList<>();
             for (ProvisionReport.Attempt a : s.attempts()) {

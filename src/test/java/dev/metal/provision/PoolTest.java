@@ -99,14 +99,24 @@ class PoolTest {
         List<JournalEntry> journal = new ArrayList<>();
         int[] perDay = {4, 0, 2, 6};
         for (int day = 0; day < perDay.length; day++) {
+            Instant asked = t0.plus(Duration.ofDays(day));
+            String request = "p-" + day;
             for (int i = 0; i < perDay[day]; i++) {
-                journal.add(new JournalEntry(t0.plus(Duration.ofDays(day)).plusSeconds(i), "provision", "h" + i,
-                        "provision-claimed", Map.of("profile", "web", "attempt", 1)));
+                journal.add(new JournalEntry(asked.plusSeconds(i), "provision", "h" + i,
+                        "provision-claimed", Map.of("request", request, "profile", "web", "attempt", 1)));
+                // Counted in the period it was asked for, even when it ends in the next.
+                journal.add(new JournalEntry(asked.plus(Duration.ofHours(23)).plusSeconds(600 + i), "provision",
+                        "h" + i, "provisioned", Map.of("request", request, "attempt", 1)));
             }
         }
-        // Retries are not demand.
+        // Only completed provisions are demand: not a host that failed (its retry on
+        // another host is what completes), nor a run interrupted or refused.
         journal.add(new JournalEntry(t0.plusSeconds(60), "provision", "x", "provision-claimed",
-                Map.of("profile", "web", "attempt", 2)));
+                Map.of("request", "p-0", "profile", "web", "attempt", 1)));
+        journal.add(new JournalEntry(t0.plusSeconds(90), "provision", "x", "provision-failed",
+                Map.of("request", "p-0", "reason", "no phone-home")));
+        journal.add(new JournalEntry(t0.plusSeconds(120), "provision", "y", "provision-claimed",
+                Map.of("request", "p-9", "profile", "web", "attempt", 1)));
         var f = PoolService.forecast(fleet.store, journal, 0.5, Duration.ofDays(1),
                 t0.plus(Duration.ofDays(3)).plusSeconds(3600));
         assertEquals(1, f.size());
