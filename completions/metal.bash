@@ -63,6 +63,16 @@ fi
 #
 # Returns zero (no error) if all elements of the array are in the COMP_WORDS array,
 # otherwise returns 1 (error).
+# Host and profile names come from the state: the first column of 'metal host list' or
+# 'metal profile list', run with the --state FILE of the command line being completed.
+function _metal_names() {
+  local i state=()
+  for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+    [[ ${COMP_WORDS[i]} == --state ]] && state=(--state "${COMP_WORDS[i+1]}")
+  done
+  "${COMP_WORDS[0]}" "${state[@]}" "$@" 2>/dev/null | awk 'NR > 1 && $1 != "-" { print $1 }'
+}
+
 function CompWordsContainsArray() {
   declare -a localArray
   localArray=("$@")
@@ -394,7 +404,7 @@ function _picocli_metal_discover() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--leases' '--format' '--scheme' '--port' '--state'"
-  local F_option_args=("DNSMASQ" "ISC" "KEA") # --format values
+  local F_option_args=("dnsmasq" "isc" "kea") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -427,7 +437,7 @@ function _picocli_metal_discover() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -472,7 +482,7 @@ function _picocli_metal_scrape() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -541,7 +551,7 @@ function _picocli_metal_match() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -650,7 +660,7 @@ function _picocli_metal_render() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local currIndex
     currIndex=$(currentPositionalIndex "render" "${arg_opts}" "${flag_opts}")
     if (( currIndex >= 0 && currIndex <= 0 )); then
@@ -805,12 +815,13 @@ function _picocli_metal_provision() {
   local commands=""
   local flag_opts="'--dry-run' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--profile')
+      COMPREPLY=( $(compgen -W "$(_metal_names profile list)" -- "${curr_word}") )
       return
       ;;
     '--count')
@@ -865,7 +876,7 @@ function _picocli_metal_provision() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1090,7 +1101,7 @@ function _picocli_metal_inventory_show() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1120,7 +1131,7 @@ function _picocli_metal_inventory_diff() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1192,7 +1203,7 @@ function _picocli_metal_profile_show() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names profile list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1268,7 +1279,7 @@ function _picocli_metal_profile_suggest() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1423,7 +1434,7 @@ function _picocli_metal_power_status() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1456,7 +1467,7 @@ function _picocli_metal_power_status() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1471,7 +1482,7 @@ function _picocli_metal_power_on() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1504,7 +1515,7 @@ function _picocli_metal_power_on() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1519,7 +1530,7 @@ function _picocli_metal_power_off() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1552,7 +1563,7 @@ function _picocli_metal_power_off() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1567,7 +1578,7 @@ function _picocli_metal_power_soft() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1600,7 +1611,7 @@ function _picocli_metal_power_soft() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1615,7 +1626,7 @@ function _picocli_metal_power_cycle() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1648,7 +1659,7 @@ function _picocli_metal_power_cycle() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1663,7 +1674,7 @@ function _picocli_metal_power_reset() {
   local commands=""
   local flag_opts="'--all' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1696,7 +1707,7 @@ function _picocli_metal_power_reset() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1711,7 +1722,7 @@ function _picocli_metal_boot_pxe() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1744,7 +1755,7 @@ function _picocli_metal_boot_pxe() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1759,7 +1770,7 @@ function _picocli_metal_boot_disk() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1792,7 +1803,7 @@ function _picocli_metal_boot_disk() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1807,7 +1818,7 @@ function _picocli_metal_boot_bios() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1840,7 +1851,7 @@ function _picocli_metal_boot_bios() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1855,7 +1866,7 @@ function _picocli_metal_boot_cdrom() {
   local commands=""
   local flag_opts="'--all' '--persistent' '--uefi' '--force' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--via' '--parallel' '--interval' '--wait' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1888,7 +1899,7 @@ function _picocli_metal_boot_cdrom() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1948,7 +1959,7 @@ function _picocli_metal_pool_target() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names profile list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1999,7 +2010,7 @@ function _picocli_metal_pool_warm() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--via' '--state'"
-  local P_option_args=("REDFISH" "IPMI" "AUTO") # --via values
+  local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2092,7 +2103,7 @@ function _picocli_metal_host_show() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2122,7 +2133,7 @@ function _picocli_metal_host_remove() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2152,7 +2163,7 @@ function _picocli_metal_host_history() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2185,7 +2196,7 @@ function _picocli_metal_host_quarantine() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2218,7 +2229,7 @@ function _picocli_metal_host_release() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
+    local positionals=$(_metal_names host list)
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -74,6 +74,7 @@ public final class Cli {
         CommandLine importer = cli.getSubcommands().get("import");
         if (importer != null) importer.getCommandSpec().usageMessage().footer(ImportCommand.columnHelp());
         shareStateOption(cli, cli.getCommandSpec().findOption("--state"));
+        HelpFormat.install(cli);
         return cli;
     }
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Bare-metal provisioning: from a rack CSV to a server that answers SSH.",
             "metal keeps what it knows in one local state file. Each subcommand moves hosts along:",
-            "import -> discover -> scrape -> match -> render -> provision."
+            "",
+            "  import -> discover -> scrape -> match -> render -> provision"
         },
         footerHeading = "%nFiles:%n",
         footer = {

@@ -50,8 +50,10 @@ public final class PoolCommand {
     }
 
     @Command(name = "forecast", description = {
-        "Hosts each profile will need next period: exponential smoothing over the hosts asked for",
-        "per period in the journal (s = a*x + (1-a)*s)."})
+        "Hosts each profile will need next period.",
+        "Exponential smoothing, s = a*x + (1-a)*s, over the hosts provisioned per period",
+        "in the journal: only provisions that completed count, in the period they were",
+        "asked for; failed, refused and interrupted runs are not demand."})
     static final class Forecast extends BaseCommand {
         @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
                 description = "Smoothing factor in (0, 1]: higher follows recent demand faster (default: ${DEFAULT-VALUE}).")
@@ -91,7 +93,7 @@ public final class PoolCommand {
             List<PoolService.Warmed> warmed = new PoolService(store()).warm(bmcs, via.via);
             long bad = warmed.stream().filter(w -> w.reason() != null).count();
             return Results.of(JsonContract.list("hosts", warmed), out -> {
-                Table t = new Table("HOST", "PROFILE", "RESULT", "WHY");
+                Table t = new Table("HOST", "PROFILE", "RESULT", "WHY").fit(Table.WIDTH, "'metal host show HOST' has them whole");
                 for (PoolService.Warmed w : warmed) t.row(w.host(), w.profile(), w.result(), w.reason());
                 t.print(out);
             }, ExitCodes.forHosts(bad, warmed.size() - bad));

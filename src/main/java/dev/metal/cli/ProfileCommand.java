@@ -67,7 +67,7 @@ public final class ProfileCommand {
         footerHeading = "%nFiles:%n",
         footer = ProfilesOption.FOOTER)
     static final class Show extends BaseCommand {
-        @Parameters(paramLabel = "NAME", description = "The profile's name.")
+        @Parameters(paramLabel = "PROFILE", description = "The profile's name.")
         String name;
 
         @Mixin
