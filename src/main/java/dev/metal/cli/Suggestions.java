@@ -17,12 +17,13 @@ final class Suggestions {
 
     private static final Pattern UNKNOWN_HOST = Pattern.compile("^unknown host (\\S+)");
 
-    /** The names nearest to {@code typed}, closest first: at most three, each within a few edits. */
+    /** The names nearest to {@code typed}: at most three, all at the smallest distance, within two edits. */
     static List<String> closest(String typed, Iterable<String> known) {
         record Candidate(String name, int distance) {}
         List<Candidate> near = new ArrayList<>();
         String t = typed.toLowerCase(Locale.ROOT);
-        int limit = Math.max(1, Math.min(3, t.length() / 3));
+        // One edit for short names, two from six characters: 'lab-r1-n2' is lab-r1-n02, 'lab-r9-n99' is no one.
+        int limit = t.length() >= 6 ? 2 : 1;
         for (String k : known) {
             if (k == null) continue;
             int d = distance(t, k.toLowerCase(Locale.ROOT));

@@ -142,7 +142,7 @@ class RedfishPowerTest {
         assertEquals(0, run.exitCode, run.toString());
         CliRun off = CliRun.metal(state, "power", "off", "rf1", "--via", "redfish");
         assertEquals(1, off.exitCode, off.toString());
-        assertTrue(off.out.contains("rf1: BMC refused the login (401)"), off.toString());
+        assertTrue(off.out.contains("failed  -      BMC refused the login (401)"), off.toString());
         assertEquals("On", power());
     }
 }
