@@ -182,6 +182,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} agent" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory show" ];    then _picocli_metal_inventory; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory diff" ];    then _picocli_metal_inventory; return $?; fi
@@ -216,6 +217,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible inventory" ];    then _picocli_metal_ansible; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab up" ];    then _picocli_metal_lab; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab down" ];    then _picocli_metal_lab; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} agent build" ];    then _picocli_metal_agent; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(import)
@@ -236,75 +238,79 @@ function _complete_metal() {
   local cmds15=(ansible)
   local cmds16=(demo)
   local cmds17=(lab)
-  local cmds18=(completion)
-  local cmds19=(inventory show)
-  local cmds20=(inventory diff)
-  local cmds21=(profile list)
-  local cmds22=(profile show)
-  local cmds23=(profile check)
-  local cmds24=(profile suggest)
-  local cmds25=(site set)
-  local cmds26=(site show)
-  local cmds27=(template list)
-  local cmds28=(template export)
-  local cmds29=(power status)
-  local cmds30=(power on)
-  local cmds31=(power off)
-  local cmds32=(power soft)
-  local cmds33=(power cycle)
-  local cmds34=(power reset)
-  local cmds35=(boot pxe)
-  local cmds36=(boot disk)
-  local cmds37=(boot bios)
-  local cmds38=(boot cdrom)
-  local cmds39=(pool status)
-  local cmds40=(pool target)
-  local cmds41=(pool forecast)
-  local cmds42=(pool warm)
-  local cmds43=(host list)
-  local cmds44=(host show)
-  local cmds45=(host remove)
-  local cmds46=(host history)
-  local cmds47=(host quarantine)
-  local cmds48=(host release)
-  local cmds49=(ansible inventory)
-  local cmds50=(lab up)
-  local cmds51=(lab down)
+  local cmds18=(agent)
+  local cmds19=(completion)
+  local cmds20=(inventory show)
+  local cmds21=(inventory diff)
+  local cmds22=(profile list)
+  local cmds23=(profile show)
+  local cmds24=(profile check)
+  local cmds25=(profile suggest)
+  local cmds26=(site set)
+  local cmds27=(site show)
+  local cmds28=(template list)
+  local cmds29=(template export)
+  local cmds30=(power status)
+  local cmds31=(power on)
+  local cmds32=(power off)
+  local cmds33=(power soft)
+  local cmds34=(power cycle)
+  local cmds35=(power reset)
+  local cmds36=(boot pxe)
+  local cmds37=(boot disk)
+  local cmds38=(boot bios)
+  local cmds39=(boot cdrom)
+  local cmds40=(pool status)
+  local cmds41=(pool target)
+  local cmds42=(pool forecast)
+  local cmds43=(pool warm)
+  local cmds44=(host list)
+  local cmds45=(host show)
+  local cmds46=(host remove)
+  local cmds47=(host history)
+  local cmds48=(host quarantine)
+  local cmds49=(host release)
+  local cmds50=(ansible inventory)
+  local cmds51=(lab up)
+  local cmds52=(lab down)
+  local cmds53=(agent build)
 
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_lab_down; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_lab_up; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_inventory_diff; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_inventory_show; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_agent_build; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_lab_down; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_lab_up; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_agent; return $?; fi
   if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_lab; return $?; fi
   if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_demo; return $?; fi
   if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_ansible; return $?; fi
@@ -334,7 +340,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host ansible demo lab completion"
+  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host ansible demo lab agent completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -1018,6 +1024,36 @@ function _picocli_metal_lab() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="up down"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `agent` subcommand.
+function _picocli_metal_agent() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="build"
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--state'"
 
@@ -2275,8 +2311,8 @@ function _picocli_metal_lab_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--ipmi' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--hosts' '--racks' '--latency' '--fault' '--dir' '--boot-server' '--bmc-port' '--ipmi-port' '--install-time' '--state'"
+  local flag_opts="'--ipmi' '--uefi' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--hosts' '--racks' '--latency' '--fault' '--dir' '--boot-server' '--bmc-port' '--ipmi-port' '--install-time' '--vm' '--agent' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2310,6 +2346,15 @@ function _picocli_metal_lab_up() {
       ;;
     '--install-time')
       return
+      ;;
+    '--vm')
+      return
+      ;;
+    '--agent')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--state')
       local IFS=$'\n'
@@ -2349,6 +2394,48 @@ function _picocli_metal_lab_down() {
       ;;
     '--wait')
       return
+      ;;
+    '--state')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `build` subcommand.
+function _picocli_metal_agent_build() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--out' '--debs' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--debs')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--state')
       local IFS=$'\n'

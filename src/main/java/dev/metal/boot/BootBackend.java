@@ -25,10 +25,12 @@ public interface BootBackend {
     boolean recordPhoneHome(String hostname, String token, String from);
 
     /**
-     * Records a report the agent or the installer sent for the host's provisioning (a step
-     * reached, a failure), under the same condition as a phone-home.
+     * Records how far the host's provisioning got: {@code stage} is one of {@link BootServer#STAGES}
+     * ("script" when its iPXE script was served; the others the agent or the script reports),
+     * {@code reason} what it said (may be null). Under the same condition as a phone-home:
+     * false when {@code token} is not the token of the provisioning in progress.
      */
-    boolean recordReport(String hostname, String token, String event, Map<String, Object> detail);
+    boolean recordReport(String hostname, String token, String stage, String reason, Map<String, Object> detail);
 
     /** Journals a refused request (never with its token); {@code hostname} null when no host was known. */
     void journalRefusal(String hostname, Map<String, Object> detail);

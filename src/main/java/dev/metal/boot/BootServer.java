@@ -17,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,6 +34,12 @@ public final class BootServer implements AutoCloseable {
     /** Where {@code metal serve} listens unless told otherwise; the lab's machines look here. */
     public static final int DEFAULT_PORT = 8067;
     public static final String DEFAULT_LISTEN = "127.0.0.1:" + DEFAULT_PORT;
+    /**
+     * The stages a provisioning goes through as the server sees them: its iPXE script served
+     * (or refused), then what the agent (or the script, when it cannot load the kernel) reports.
+     */
+    public static final List<String> STAGES = List.of("script", "booted", "working", "done", "failed");
+    private static final int MAX_REPORT = 16 * 1024;
 
     private final BootBackend backend;
     private final BootContent content;
@@ -126,6 +133,10 @@ public final class BootServer implements AutoCloseable {
                 reply = !method.equals("GET") ? Reply.text(405, "GET")
                         : parts.length != 2 ? Reply.text(404, "use /config/HOST/KIND?token=...")
                         : config(ex, decode(parts[0]), decode(parts[1]));
+            } else if (path.startsWith("/report/")) {
+                // POST with a JSON body from the agent; GET with the query from an iPXE script, which cannot POST.
+                reply = method.equals("POST") || method.equals("GET")
+                        ? report(ex, decode(path.substring("/report/".length()))) : Reply.text(405, "POST or GET");
             } else if (path.startsWith("/phone-home/")) {
                 reply = method.equals("POST") ? phoneHome(ex, decode(path.substring("/phone-home/".length())))
                         : Reply.text(405, "POST");
@@ -158,7 +169,23 @@ public final class BootServer implements AutoCloseable {
             return new Reply(404, "text/plain", "#!ipxe\necho unknown machine\nexit 1\n".getBytes(StandardCharsets.UTF_8));
         }
         String token = BootTokens.live(host);
-        String script = token != null ? content.ipxeScript(host, backend.site(), base(ex), token) : content.localDiskScript(host);
+        if (token == null) {
+            log.debug("boot server: local disk script for " + host.hostname());
+            return new Reply(200, "text/plain; charset=utf-8", content.localDiskScript(host).getBytes(StandardCharsets.UTF_8));
+        }
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        String script;
+        try {
+            script = content.ipxeScript(host, backend.site(), base(ex), token);
+        } catch (RuntimeException e) {
+            // The machine cannot boot without it: the provisioning fails now, with the reason.
+            String why = "script refused: " + e.getMessage();
+            backend.recordReport(host.hostname(), token, "failed", why, Map.of("from", from));
+            log.warn("boot server: " + host.hostname() + ": " + why);
+            return new Reply(500, "text/plain; charset=utf-8", ("#!ipxe\necho metal: no boot script for "
+                    + host.hostname() + "\nexit 1\n").getBytes(StandardCharsets.UTF_8));
+        }
+        backend.recordReport(host.hostname(), token, "script", null, Map.of("from", from));
         log.debug("boot server: iPXE script for " + host.hostname());
         return new Reply(200, "text/plain; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
     }
@@ -184,6 +211,43 @@ public final class BootServer implements AutoCloseable {
         String text = content.config(host, auth.site(), kind, base(ex), query(ex, "token"));
         if (text == null) return Reply.text(404, hostname + " has no " + kind + " config");
         return new Reply(200, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A stage report: {"stage": ..., "reason": ...} in a POST body, or stage= and reason= in a GET's query. */
+    private Reply report(HttpExchange ex, String hostname) throws IOException {
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(MAX_REPORT + 1);
+        }
+        Auth auth = authorize(ex, hostname);
+        if (auth.refusal() != null) return auth.refusal();
+        String stage;
+        String reason;
+        if (ex.getRequestMethod().equals("POST")) {
+            if (body.length > MAX_REPORT) return Reply.text(413, "a report is at most " + MAX_REPORT + " bytes");
+            com.fasterxml.jackson.databind.JsonNode json;
+            try {
+                json = Json.mapper().readTree(body);
+            } catch (IOException e) {
+                return Reply.text(400, "the report is not JSON: " + clip(e.getMessage()));
+            }
+            if (json == null || !json.isObject()) return Reply.text(400, "the report is not a JSON object");
+            stage = json.path("stage").asText(null);
+            reason = json.hasNonNull("reason") ? json.get("reason").asText() : null;
+        } else {
+            stage = query(ex, "stage");
+            reason = query(ex, "reason");
+        }
+        if (stage == null || !STAGES.contains(stage) || stage.equals("script")) {
+            return Reply.text(400, "stage must be one of booted, working, done, failed");
+        }
+        reason = reason == null || reason.isBlank() ? null : clip(reason.strip().replaceAll("\\p{Cntrl}", " "));
+        String from = ex.getRemoteAddress().getAddress().getHostAddress();
+        if (!backend.recordReport(hostname, query(ex, "token"), stage, reason, Map.of("from", from))) {
+            return refuseNow(ex, hostname, "provisioning ended");
+        }
+        log.info(hostname + ": " + stage + (reason == null ? "" : " (" + reason + ")"));
+        return Reply.text(200, "ok");
     }
 
     private Reply phoneHome(HttpExchange ex, String hostname) throws IOException {

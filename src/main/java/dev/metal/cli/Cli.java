@@ -42,6 +42,7 @@ public final class Cli {
             AnsibleCommand.class,
             DemoCommand.class,
             LabCommand.class,
+            AgentCommand.class,
             CompletionCommand.class);
 
     /** The whole command tree, for help, completion and the man pages. */

@@ -77,5 +77,8 @@ final class Examples {
             Map.entry("lab up", List.of("metal lab up --hosts 8 --fault 3:missing-dimm --dir lab",
                     "Eight servers, the third missing a DIMM.")),
             Map.entry("lab down", List.of("metal lab down --dir lab", "Stop the lab running in lab/.")),
+            Map.entry("agent", List.of("metal agent build --out agent", "Build the provisioning agent.")),
+            Map.entry("agent build", List.of("metal agent build --out agent --debs ~/.cache/metal/debs",
+                    "Build it from the kernel and busybox .deb files downloaded there.")),
             Map.entry("completion", List.of("source <(metal completion bash)", "Complete metal's commands in bash.")));
 }

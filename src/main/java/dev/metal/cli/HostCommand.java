@@ -74,6 +74,14 @@ public final class HostCommand {
             out.printf("profile:      %s%n", h.profile() == null ? "-" : h.profile());
             printMatch(out, h.match());
             printAddresses(out, JsonContract.addresses(h.addresses()));
+            if (h.provisioning() != null) {
+                var p = h.provisioning();
+                out.printf("provisioning: %s with %s, attempt %d, started %s%n", p.requestId() == null ? "-" : p.requestId(),
+                        p.os(), p.attempt(), p.startedAt() == null ? "-" : p.startedAt());
+                out.printf("boot stage:   %s%s%n", p.stage() == null ? "-" : p.stage(),
+                        p.stageAt() == null ? "" : " (at " + p.stageAt() + ")");
+                if (p.phonedHomeAt() != null) out.printf("phoned home:  %s%n", p.phonedHomeAt());
+            }
         }
     }
 

@@ -67,13 +67,26 @@ public final class LabCommand {
                 description = "How long a machine takes to install before it phones home (default: ${DEFAULT-VALUE}).")
         Duration installTime;
 
+        @Option(names = "--vm", paramLabel = "N", defaultValue = "0",
+                description = {"Make lab servers 1..N real qemu VMs (TCG) with iPXE firmware, booted through the",
+                    "boot server into metal's agent (OS 'agent' of the site plan); each has DIR/vm-K/disk.img",
+                    "and DIR/vm-K/console.log. Needs qemu-system-x86 and ipxe-qemu (default: ${DEFAULT-VALUE})."})
+        int vms;
+
+        @Option(names = "--uefi", description = "Boot the VMs with UEFI firmware (OVMF, Debian package ovmf) instead of BIOS.")
+        boolean uefi;
+
+        @Option(names = "--agent", paramLabel = "DIR",
+                description = "The agent the VMs boot (vmlinuz, initrd from 'metal agent build'; default: built now).")
+        Path agent;
+
         @Mixin
         ForOption running;
 
         @Override
         protected Result execute() throws Exception {
             Lab.Options options = Lab.Options.parse(hosts, racks, latency, faults, dir, ipmi, bootServer, bmcPort,
-                    ipmiPort, installTime);
+                    ipmiPort, installTime, vms, uefi, agent);
             // Scripts wait for the line 'ready' that ends this result, printed as soon as every BMC answers.
             LabProcess.runUntilStopped(options, running.duration, log(), (lab, took) -> emitReady(lab, took));
             return Results.message("lab stopped", Map.of("stopped", dir.toAbsolutePath().toString()));
@@ -86,6 +99,7 @@ public final class LabCommand {
             json.put("servers", lab.servers().size());
             json.put("bmcPort", lab.bmcPort());
             json.put("millis", took.toMillis());
+            json.put("vms", lab.servers().stream().filter(s -> s.vm != null).map(s -> s.hostname).toList());
             emit(Results.of(json, out -> describe(lab, out, took)));
         }
 
@@ -99,6 +113,12 @@ public final class LabCommand {
             out.printf("  Redfish BMCs: https://%s:%d .. https://%s:%d (user %s, password in %s)%n", first.ip,
                     lab.bmcPort(), last.ip, lab.bmcPort(), Lab.USER, dir.resolve("bmc-password"));
             if (o.ipmi()) out.printf("  IPMI BMCs:    %s .. %s, UDP port %d%n", first.ip, last.ip, o.ipmiPort());
+            for (Lab.Server s : servers) {
+                if (s.vm != null) {
+                    out.printf("  VM:           %s is a qemu VM (%s), console %s%n", s.hostname, o.uefi() ? "UEFI" : "BIOS",
+                            s.vm.console().toAbsolutePath());
+                }
+            }
             out.printf("  boot server:  %s (start it with 'metal serve' or let 'metal provision' run it)%n", o.bootServer());
             for (Lab.Fault f : o.faults()) {
                 out.printf("  fault:        %s on %s%n", f.kind().spec(), servers.get(f.server() - 1).hostname);

@@ -2,6 +2,7 @@ package dev.metal.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metal.agent.AgentBuilder;
 import dev.metal.bmc.BootDevice;
 import dev.metal.bmc.PowerState;
 import dev.metal.model.BadInputException;
@@ -87,9 +88,26 @@ public final class Lab implements AutoCloseable {
     public static final int PER_RACK_DEFAULT = 24;
     public static final String USER = "admin";
 
-    /** What to bring up. {@code racks} 0: one rack per {@value #PER_RACK_DEFAULT} servers. */
+    /**
+     * What to bring up. {@code racks} 0: one rack per {@value #PER_RACK_DEFAULT} servers.
+     * {@code vms}: servers 1..vms are qemu VMs ({@code uefi}: with OVMF), booting the agent
+     * from {@code agent} (a folder with vmlinuz and initrd; null: built from the Debian packages).
+     */
     public record Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
-                          URI bootServer, int bmcPort, int ipmiPort, Duration installTime) {
+                          URI bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms, boolean uefi,
+                          Path agent) {
+        /** A lab of simulated machines only. */
+        public Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
+                       URI bootServer, int bmcPort, int ipmiPort, Duration installTime) {
+            this(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, 0, false, null);
+        }
+
+        /** The same lab with servers 1..vms as qemu VMs. */
+        public Options withVms(int count, boolean withUefi, Path agentDir) {
+            return new Options(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime,
+                    count, withUefi, agentDir);
+        }
+
         public int rackCount() {
             return racks > 0 ? racks : Math.max(1, (hosts + PER_RACK_DEFAULT - 1) / PER_RACK_DEFAULT);
         }
@@ -105,6 +123,13 @@ public final class Lab implements AutoCloseable {
          */
         public static Options parse(int hosts, int racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
                                     String bootServer, int bmcPort, int ipmiPort, Duration installTime) {
+            return parse(hosts, racks, latency, faultSpecs, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, 0, false, null);
+        }
+
+        /** The same, with servers 1..vms as qemu VMs. */
+        public static Options parse(int hosts, int racks, long latency, List<String> faultSpecs, Path dir, boolean ipmi,
+                                    String bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms,
+                                    boolean uefi, Path agent) {
             List<String> problems = new ArrayList<>();
             List<Fault> faults = new ArrayList<>();
             for (String spec : faultSpecs) {
@@ -120,7 +145,8 @@ public final class Lab implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 boot = null;
             }
-            Options options = new Options(hosts, racks, latency, faults, dir, ipmi, boot, bmcPort, ipmiPort, installTime);
+            Options options = new Options(hosts, racks, latency, faults, dir, ipmi, boot, bmcPort, ipmiPort, installTime,
+                    vms, uefi, agent);
             problems.addAll(options.problems());
             if (!problems.isEmpty()) throw new BadInputException(problems);
             return options;
@@ -137,6 +163,11 @@ public final class Lab implements AutoCloseable {
                 p.add(hosts + " hosts need at least " + ((hosts + 249) / 250) + " racks (at most 250 servers a rack)");
             }
             if (latencyMs < 0) p.add("--latency must not be negative");
+            if (vms < 0 || vms > hosts) p.add("--vm " + vms + ": between 0 and --hosts " + hosts);
+            if (uefi && vms == 0) p.add("--uefi needs --vm N");
+            if (agent != null && !(Files.isRegularFile(agent.resolve("vmlinuz")) && Files.isRegularFile(agent.resolve("initrd")))) {
+                p.add("--agent " + agent + ": no vmlinuz and initrd there ('metal agent build --out " + agent + "' makes them)");
+            }
             if (bmcPort < 0 || bmcPort > 65535) p.add("--bmc-port " + bmcPort + " is out of range");
             if (ipmiPort < 1 || ipmiPort > 65535) p.add("--ipmi-port " + ipmiPort + " is out of range");
             for (Fault f : faults) {
@@ -163,6 +194,8 @@ public final class Lab implements AutoCloseable {
         public final Set<FaultKind> faults;
         public final RedfishEmulator bmc;
         public final Machine machine;
+        /** The qemu VM this server is, or null when its machine is simulated. */
+        public final QemuVm vm;
         IpmiSimProcess ipmi;
         Log log = Log.stderr();
         // What the IPMI side showed last, so the poller acts on changes only.
@@ -171,7 +204,8 @@ public final class Lab implements AutoCloseable {
         private long ipmiResets;
 
         Server(int number, int rack, int slot, ServerModel model, Set<FaultKind> faults, RedfishEmulator bmc,
-               Machine machine) {
+               Machine machine, QemuVm vm) {
+            this.vm = vm;
             this.number = number;
             this.rack = rack;
             this.slot = slot;
@@ -208,9 +242,9 @@ public final class Lab implements AutoCloseable {
 
         /** Redfish side: a Reset changed the power. */
         synchronized void onReset(String type, String powerState) {
-            boolean wasOn = machine.powerState() == PowerState.ON;
+            boolean wasOn = (vm != null ? vm.powerState() : machine.powerState()) == PowerState.ON;
             if (powerState.equals("Off")) {
-                if (wasOn) machine.powerOff();
+                if (wasOn) powerOff();
                 ipmiSet(false);
                 return;
             }
@@ -218,7 +252,7 @@ public final class Lab implements AutoCloseable {
                 case "ForceRestart", "GracefulRestart", "PowerCycle" -> true;
                 default -> false;
             };
-            if (!wasOn || restart) machine.powerOn(takeBootDevice());
+            if (!wasOn || restart) powerOn(takeBootDevice());
             ipmiSet(true);
         }
 
@@ -245,13 +279,31 @@ public final class Lab implements AutoCloseable {
             }
             if (power != ipmiPower) {
                 ipmiPower = power;
-                if (power) machine.powerOn(takeBootDevice());
-                else machine.powerOff();
+                if (power) powerOn(takeBootDevice());
+                else powerOff();
                 setPowerState(power ? "On" : "Off");
             } else if (resets != ipmiResets && power) {
-                machine.powerOn(takeBootDevice());
+                powerOn(takeBootDevice());
             }
             ipmiResets = resets;
+        }
+
+        /** The machine behind the BMC: the VM when the server is one (qemu starts, slowly), else the simulation. */
+        private void powerOn(BootDevice device) {
+            if (vm == null) {
+                machine.powerOn(device);
+                return;
+            }
+            try {
+                vm.powerOn(device);
+            } catch (RuntimeException e) {
+                log.warn(hostname + ": " + e.getMessage());
+            }
+        }
+
+        private void powerOff() {
+            if (vm != null) vm.powerOff();
+            else machine.powerOff();
         }
 
         private void ipmiSet(boolean on) {
@@ -345,6 +397,7 @@ public final class Lab implements AutoCloseable {
 
     private void startServers() throws IOException {
         Files.createDirectories(options.dir());
+        if (options.vms() > 0) QemuVm.check(options.uefi());
         SelfSigned cert = SelfSigned.generate("metal-lab-bmc");
         // Port 0: the first BMC takes a free port and the others the same on their addresses;
         // when one of those is taken there (another lab), all start over on another port.
@@ -377,7 +430,7 @@ public final class Lab implements AutoCloseable {
             RedfishEmulator bmc;
             try {
                 bmc = RedfishEmulator.builder()
-                        .resources(LabHardware.tree(model, i, faults))
+                        .resources(i <= options.vms() ? LabHardware.vmTree(model, i, faults) : LabHardware.tree(model, i, faults))
                         .credentials(USER, password)
                         .latencyMs(options.latencyMs())
                         .maxSessions(8)
@@ -394,7 +447,11 @@ public final class Lab implements AutoCloseable {
             if (bmcPort == 0) bmcPort = bmc.baseUri().getPort();
             if (faults.contains(FaultKind.BMC_TIMEOUT)) bmc.unresponsive(true);
             Machine machine = new Machine(LabHardware.mgmtMac(i), options.bootServer(), machineFaults, options.installTime());
-            Server server = new Server(i, rack, slot, model, faults, bmc, machine);
+            String hostname = String.format("lab-r%d-n%02d", rack, slot);
+            QemuVm vm = i > options.vms() ? null : new QemuVm(hostname, LabHardware.mgmtMac(i),
+                    options.dir().resolve("vm-" + i), options.bootServer(), options.uefi(),
+                    LabHardware.driveSerial(model, i, 0), log);
+            Server server = new Server(i, rack, slot, model, faults, bmc, machine, vm);
             server.log = log;
             bmc.addListener(new RedfishEmulator.Listener() {
                 @Override
@@ -445,7 +502,21 @@ public final class Lab implements AutoCloseable {
         writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
         // The site plan, profiles and boot images the rest of the pipeline needs for this fleet.
         DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount());
+        if (options.vms() > 0) placeAgent(dir.resolve("files").resolve("agent"));
         writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
+    }
+
+    /** The agent the VMs boot (the site plan's OS 'agent'): copied from --agent, else built from the Debian packages. */
+    private void placeAgent(Path into) throws IOException {
+        Files.createDirectories(into);
+        if (options.agent() == null) {
+            log.info("building the agent for the lab's VMs from " + AgentBuilder.defaultDebs());
+            AgentBuilder.build(AgentBuilder.defaultDebs(), into);
+            return;
+        }
+        for (String f : List.of(AgentBuilder.KERNEL, AgentBuilder.INITRD)) {
+            Files.copy(options.agent().resolve(f), into.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
@@ -554,6 +625,7 @@ public final class Lab implements AutoCloseable {
         for (Server s : servers) {
             s.bmc.close();
             s.machine.powerOff();
+            if (s.vm != null) s.vm.powerOff();
             if (s.ipmi != null) s.ipmi.close();
         }
         executor.shutdownNow();

@@ -27,11 +27,29 @@ public final class LabHardware {
     private final int number;
     private final Set<Lab.FaultKind> faults;
     private final Map<String, ObjectNode> tree = new LinkedHashMap<>();
+    /** A server that is a qemu VM: its boot disk reports qemu's NVMe model, as the VM's kernel sees it. */
+    private boolean vm;
+
+    /** The model qemu gives every NVMe disk; it cannot be changed. */
+    public static final String QEMU_NVME_MODEL = "QEMU NVMe Ctrl";
 
     private LabHardware(ServerModel model, int number, Set<Lab.FaultKind> faults) {
         this.model = model;
         this.number = number;
         this.faults = faults;
+    }
+
+    /** The same tree for a server that is a qemu VM: the boot disk (bay 0) has qemu's NVMe model. */
+    public static Map<String, ObjectNode> vmTree(ServerModel model, int number, Set<Lab.FaultKind> faults) {
+        LabHardware h = new LabHardware(model, number, faults);
+        h.vm = true;
+        h.build();
+        return h.tree;
+    }
+
+    /** The serial number the inventory reports for drive {@code index} of lab server {@code number}. */
+    public static String driveSerial(ServerModel model, int number, int index) {
+        return String.format("%s%07d%02d", model.drives().get(index).protocol().equals("NVMe") ? "S6" : "ZA", number, index);
     }
 
     /**
@@ -195,8 +213,8 @@ public final class LabHardware {
             String uri = storage + "/Drives/Bay" + drive.bay();
             driveLinks.add(link(uri));
             ObjectNode d = resource(uri, "#Drive.v1_17_0.Drive", "Bay" + drive.bay(), drive.media() + " in bay " + drive.bay());
-            d.put("Model", drive.model());
-            d.put("SerialNumber", String.format("%s%07d%02d", drive.protocol().equals("NVMe") ? "S6" : "ZA", number, i));
+            d.put("Model", vm && i == 0 ? QEMU_NVME_MODEL : drive.model());
+            d.put("SerialNumber", driveSerial(model, number, i));
             d.put("CapacityBytes", drive.capacityBytes());
             d.put("Protocol", drive.protocol());
             d.put("MediaType", drive.media());

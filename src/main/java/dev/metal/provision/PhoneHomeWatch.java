@@ -81,6 +81,8 @@ final class PhoneHomeWatch implements AutoCloseable {
                 e.getValue().done().completeExceptionally(new ConflictException("left provisioning: now " + now));
             } else if (p.phonedHomeAt() != null) {
                 e.getValue().done().complete(p.phonedHomeAt());
+            } else if (p.reportedFailure()) {
+                e.getValue().done().completeExceptionally(new ConflictException(p.stage()));
             }
         }
     }

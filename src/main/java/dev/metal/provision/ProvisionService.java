@@ -303,7 +303,7 @@ public final class ProvisionService {
                 phonedHome = waiting.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 waiting.cancel(false);
-                throw new Failure("no phone-home within " + human(options.timeout()));
+                throw new Failure("no phone-home within " + human(options.timeout()) + "; " + lastStage(host.hostname()));
             } catch (ExecutionException e) {
                 throw new Failure(e.getCause().getMessage());
             } catch (InterruptedException e) {
@@ -321,6 +321,15 @@ public final class ProvisionService {
             throw new Failure("installed, but setting boot to disk failed: BMC: " + disk.describeFailures(host.hostname()));
         }
         return new Timing(bootMs, powerMs, phoneHomeMs);
+    }
+
+    /** Where a machine that never phoned home stopped, from the stage the boot server recorded. */
+    private String lastStage(String hostname) {
+        Host h = store.host(hostname);
+        String stage = h == null || h.provisioning() == null ? null : h.provisioning().stage();
+        if (stage == null) return "it never asked for its iPXE script (no DHCP, or no network boot)";
+        if (stage.equals("script")) return "last stage: iPXE script served, nothing reported after it";
+        return "last stage: " + stage;
     }
 
     private void claim(Transaction tx, Host h, String requestId, int attempt, int slot, String reason) {

@@ -297,8 +297,11 @@ public final class Renderer {
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("name", osName);
-        o.put("kernel", os.kernel());
-        o.put("initrd", os.initrd());
+        String token = token(host, options);
+        String bootUrl = options.bootUrl() != null ? options.bootUrl().replaceAll("/+$", "") : site.bootUrl();
+        // A path /files/... is served by the boot server the machine talks to.
+        o.put("kernel", os.kernel().startsWith("/") ? bootUrl + os.kernel() : os.kernel());
+        o.put("initrd", os.initrd().startsWith("/") ? bootUrl + os.initrd() : os.initrd());
         o.put("cmdline", os.cmdline());
         o.put("image", os.image());
         java.net.URI installer = java.net.URI.create(os.installer());
@@ -306,9 +309,9 @@ public final class Renderer {
         o.put("mirrorDirectory", installer.getRawPath() == null || installer.getRawPath().isEmpty() ? "/" : installer.getRawPath());
         ctx.put("os", o);
 
-        String token = token(host, options);
-        String bootUrl = options.bootUrl() != null ? options.bootUrl().replaceAll("/+$", "") : site.bootUrl();
         ctx.put("bootUrl", bootUrl);
+        ctx.put("token", token);
+        ctx.put("reportUrl", bootUrl + "/report/" + host.hostname() + "?token=" + token);
         ctx.put("preseedUrl", bootUrl + "/config/" + host.hostname() + "/preseed.cfg?token=" + token);
         ctx.put("phoneHomeUrl", bootUrl + "/phone-home/" + host.hostname() + "?token=" + token);
 

@@ -144,6 +144,15 @@ public final class SitePlans {
             return t;
         }
 
+        /** A URL, or a path under /files/ of the boot server that serves the machine (the agent's kernel and initrd). */
+        String bootFile(YamlTree.Node parent, Map<String, YamlTree.Node> m, String key) {
+            String t = text(parent, m, key, true);
+            if (t != null && !isBootUrl(t) && !t.matches("/files/[A-Za-z0-9._/-]+")) {
+                problem(m.get(key), "'" + key + "' must be an http:// or https:// URL or a path /files/..., not '" + t + "'");
+            }
+            return t;
+        }
+
         String name(YamlTree.Node parent, Map<String, YamlTree.Node> m, String key, boolean required) {
             String t = text(parent, m, key, required);
             if (t != null && !t.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
@@ -333,7 +342,7 @@ public final class SitePlans {
                 Map<String, YamlTree.Node> m = map(on, "os " + e.getKey(),
                         Set.of("kernel", "initrd", "cmdline", "image", "installer"));
                 String cmdline = text(on, m, "cmdline", false);
-                out.put(e.getKey(), new Site.Os(url(on, m, "kernel", true), url(on, m, "initrd", true),
+                out.put(e.getKey(), new Site.Os(bootFile(on, m, "kernel"), bootFile(on, m, "initrd"),
                         cmdline == null ? "" : cmdline, url(on, m, "image", false), url(on, m, "installer", true)));
             }
             return out;

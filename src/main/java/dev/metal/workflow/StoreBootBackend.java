@@ -56,15 +56,23 @@ public final class StoreBootBackend implements BootBackend {
     }
 
     @Override
-    public boolean recordReport(String hostname, String token, String event, Map<String, Object> detail) {
-        return store.update(tx -> {
+    public boolean recordReport(String hostname, String token, String stage, String reason, Map<String, Object> detail) {
+        boolean recorded = store.update(tx -> {
             Host h = tx.host(hostname);
             if (h == null || !BootTokens.valid(h, token)) return false;
-            Map<String, Object> d = new LinkedHashMap<>(detail);
-            d.put("request", h.provisioning().requestId());
-            tx.journal(hostname, event, d);
+            Provisioning p = h.provisioning();
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("request", p.requestId());
+            d.put("stage", stage);
+            if (reason != null) d.put("reason", reason);
+            d.putAll(detail);
+            String text = reason == null || reason.isEmpty() ? stage : stage + ": " + reason;
+            tx.put(h.withProvisioning(p.withStage(text, tx.now())), "boot-stage", d);
             return true;
         });
+        // A failure ends the wait at once; the watch reads the stage.
+        if (recorded && stage.equals("failed")) onPhoneHome.accept(hostname);
+        return recorded;
     }
 
     @Override

@@ -102,6 +102,40 @@ class BootServerTest {
         assertEquals("unknown MAC", refusals().get(0).detail().get("reason"));
     }
 
+    HttpResponse<String> report(String hostAndQuery, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/report/" + hostAndQuery))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theStagesAMachineReachesAreRecordedWithItsTokenOnly() throws Exception {
+        assertEquals(200, get("/ipxe?mac=52-54-00-00-00-01").statusCode());
+        assertEquals("script", fleet.get("web-01").provisioning().stage());
+        assertEquals(200, report("web-01?token=" + token, "{\"stage\":\"booted\",\"reason\":\"network up on eth0\"}").statusCode());
+        Provisioning p = fleet.get("web-01").provisioning();
+        assertEquals("booted: network up on eth0", p.stage());
+        assertNotNull(p.stageAt());
+        // The journal has each stage, without the token.
+        List<JournalEntry> stages = fleet.store.journal(JournalQuery.forHost("web-01").ofEvents("boot-stage"));
+        assertEquals(List.of("script", "booted"), stages.stream().map(e -> e.detail().get("stage")).toList());
+        assertFalse(stages.toString().contains(token), stages.toString());
+        // An iPXE script reports with a GET, as it cannot POST.
+        assertEquals(200, get("/report/web-01?token=" + token + "&stage=failed&reason=kernel%20or%20initrd%20not%20loaded")
+                .statusCode());
+        assertEquals("failed: kernel or initrd not loaded", fleet.get("web-01").provisioning().stage());
+        assertTrue(fleet.get("web-01").provisioning().reportedFailure());
+
+        assertEquals(403, report("web-01?token=wrong", "{\"stage\":\"done\"}").statusCode());
+        assertEquals(403, report("web-02?token=" + token, "{\"stage\":\"done\"}").statusCode());
+        assertEquals(404, report("nosuch?token=" + token, "{\"stage\":\"done\"}").statusCode());
+        assertEquals(400, report("web-01?token=" + token, "{\"stage\":\"dancing\"}").statusCode());
+        assertEquals(400, report("web-01?token=" + token, "not json").statusCode());
+        assertEquals(List.of("wrong token", "no provisioning in progress", "unknown host"),
+                refusals().stream().map(e -> e.detail().get("reason")).toList());
+        assertEquals("failed: kernel or initrd not loaded", fleet.get("web-01").provisioning().stage());
+    }
+
     @Test
     void pixiecoreApiAnswersForProvisioningHostsOnly() throws Exception {
         HttpResponse<String> r = get("/v1/boot/52:54:00:00:00:01");

@@ -37,7 +37,7 @@ import picocli.CommandLine;
  * by a JSON Schema 2020-12 validator. A command without a schema, or not run here, fails
  * the test.
  */
-class JsonSchemaTest {
+public class JsonSchemaTest {
     static final Path SCHEMAS = DocsTest.BASE.resolve("docs/schemas");
 
     /** Each leaf command and the schema its --json output follows. */
@@ -59,6 +59,7 @@ class JsonSchemaTest {
             Map.entry("host remove", "host-remove"), Map.entry("host history", "host-history"),
             Map.entry("host quarantine", "host-quarantine"), Map.entry("host release", "host-quarantine"),
             Map.entry("ansible inventory", "ansible-inventory"), Map.entry("demo", "demo"),
+            Map.entry("agent build", "agent-build"),
             Map.entry("lab up", "lab-up"), Map.entry("lab down", "lab-down"), Map.entry("completion", "completion")));
 
     static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
@@ -163,6 +164,7 @@ class JsonSchemaTest {
         Set<String> notRun = new TreeSet<>(SCHEMA_OF.keySet());
         notRun.removeAll(checked);
         notRun.remove("lab down"); // only its error above: stopping a lab is LabTest's
+        notRun.remove("agent build"); // AgentBuildTest checks it: it needs the downloaded kernel
         assertTrue(notRun.isEmpty(), "commands not checked against their schema: " + notRun);
     }
 
@@ -216,6 +218,11 @@ class JsonSchemaTest {
         JsonNode common = Json.mapper().readTree(local("common")).get("$defs");
         common.fields().forEachRemaining(e -> defs.set(e.getKey(), e.getValue()));
         return REGISTRY.getSchema(SchemaLocation.of("urn:metal:schema:" + name), node);
+    }
+
+    /** What is wrong with {@code json} for the schema {@code name} (for the tests of other packages). */
+    public static List<String> problems(String name, String json) throws IOException {
+        return schema(name).validate(Json.mapper().readTree(json)).stream().map(Error::toString).toList();
     }
 
     private static String local(String name) throws IOException {

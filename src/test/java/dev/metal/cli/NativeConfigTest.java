@@ -27,7 +27,8 @@ class NativeConfigTest {
     static final List<String> RESOURCES = List.of(
             "\\Qdev/metal/version.properties\\E",
             "dev/metal/render/templates/.*\\.mustache",
-            "dev/metal/lab/.*");
+            "dev/metal/lab/.*",
+            "dev/metal/agent/.*");
 
     @Test
     void committedNativeImageConfigMatchesTheClasses() throws Exception {

@@ -125,8 +125,10 @@ class ProvisionTest {
             active.add(slot.get("hostname").asText());
         }
         assertEquals(Set.of("web-04", "web-05", "web-06"), active);
-        assertEquals("no phone-home within 2s", fleet.get("web-01").stateReason());
-        assertEquals("no phone-home within 2s", fleet.get("web-02").stateReason());
+        assertEquals("no phone-home within 2s; last stage: iPXE script served, nothing reported after it",
+                fleet.get("web-01").stateReason());
+        assertEquals("no phone-home within 2s; last stage: iPXE script served, nothing reported after it",
+                fleet.get("web-02").stateReason());
         assertTrue(fleet.get("web-03").stateReason().startsWith("BMC: web-03: BMC refused power on"),
                 fleet.get("web-03").stateReason());
         for (String q : List.of("web-01", "web-02", "web-03")) {
