@@ -1,9 +1,8 @@
 package dev.metal.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.metal.model.SystemicException;
+
 import dev.metal.state.Store;
-import dev.metal.util.Json;
 import dev.metal.util.Log;
 import dev.metal.workflow.Services;
 import java.io.PrintWriter;
@@ -49,11 +48,7 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected void emit(Result result) {
         PrintWriter out = context().out();
         if (root().json()) {
-            try {
-                out.println(Json.mapper().writeValueAsString(result.json()));
-            } catch (JsonProcessingException e) {
-                throw new SystemicException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
-            }
+            out.println(JsonContract.write(result.json()));
         } else {
             result.print(out);
         }
@@ -82,6 +77,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         if (store == null) {
             String name = spec.qualifiedName(" ");
             if (name.startsWith("metal ")) name = name.substring("metal ".length());
+            root().checkStateName();
             if (root().defaultState()) makeDefaultStateFolder();
             store = services().openStore(root().stateLocation(), name);
         }

@@ -1,6 +1,7 @@
 package dev.metal.cli;
 
 import dev.metal.model.BadInputException;
+import dev.metal.util.Messages;
 import dev.metal.workflow.Services;
 import java.io.PrintWriter;
 import java.util.List;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Builds the one CommandLine that main and the tests run, with the exit codes and the
@@ -75,14 +77,11 @@ public final class Cli {
         CommandLine importer = cli.getSubcommands().get("import");
         if (importer != null) importer.getCommandSpec().usageMessage().footer(ImportCommand.columnHelp());
         shareStateOption(cli, cli.getCommandSpec().findOption("--state"));
+        HelpFormat.install(cli);
         return cli;
     }
 
-    /**
-     * --state FILE works on every command, like the inherited options, but a command
-     * may give --state its own meaning ('host list --state ready'); there the state file
-     * is named before the command or with $METAL_STATE.
-     */
+    /** --state FILE works on every command, before or after the command's name. */
     private static void shareStateOption(CommandLine cmd, OptionSpec stateFile) {
         for (CommandLine sub : cmd.getSubcommands().values()) {
             if (sub.getCommandSpec().findOption("--state") == null) {
@@ -99,7 +98,21 @@ public final class Cli {
 
     /** Runs metal over these parts (tests hand in the lab's BMCs here). */
     public static int run(Context context, Services services, String... args) {
+        if (wantsJson(args) && (List.of(args).contains("--version") || List.of(args).contains("-V"))) {
+            context.out().println(JsonContract.write(Map.of("version", VersionProvider.version())));
+            context.out().flush();
+            return ExitCodes.OK;
+        }
         return create(context, services, args).execute(args);
+    }
+
+    /** --json anywhere before a lone "--" (the flag is inherited by every command). */
+    static boolean wantsJson(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) return false;
+            if (a.equals("--json")) return true;
+        }
+        return false;
     }
 
     /** A shared option's default where the command gives its own (see {@link BaseCommand#defaults}). */
@@ -138,24 +151,60 @@ public final class Cli {
 
     private static int handleError(Exception e, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        boolean verbose = ((MetalCommand) cmd.getCommandSpec().root().userObject()).verbose();
-        if (verbose) e.printStackTrace(err);
-        if (e instanceof BadInputException bad) {
-            for (String problem : bad.problems()) err.println("metal: " + problem);
-        } else {
-            err.println("metal: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        }
+        MetalCommand root = (MetalCommand) cmd.getCommandSpec().root().userObject();
+        int code = ExitCodes.of(e);
+        // A stack trace helps with a fault in metal, never with a mistake in the input.
+        if (root.verbose() && code != ExitCodes.BAD_INPUT) e.printStackTrace(err);
+        List<String> problems = e instanceof BadInputException bad ? bad.problems()
+                : List.of(Messages.plain(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        List<String> suggestions = Suggestions.forProblems(root, problems);
+        for (String problem : problems) err.println("metal: " + problem);
+        if (!suggestions.isEmpty()) err.println("Did you mean: " + String.join(", ", suggestions) + "?");
         err.flush();
-        return ExitCodes.of(e);
+        if (root.json()) printJsonError(cmd, problems, code, suggestions);
+        return code;
     }
 
     private static int handleUsageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         CommandSpec spec = cmd.getCommandSpec();
-        err.println("metal: " + e.getMessage());
+        List<String> suggestions = e instanceof UnmatchedArgumentException u ? suggest(cmd, u) : List.of();
+        String message = e instanceof UnmatchedArgumentException u ? unmatched(cmd, u) : e.getMessage();
+        err.println("metal: " + message);
+        if (!suggestions.isEmpty()) err.println("Did you mean: " + String.join(", ", suggestions) + "?");
         err.println("Try '" + spec.qualifiedName() + " --help' for more information.");
         err.flush();
+        if (wantsJson(args)) printJsonError(cmd, List.of(message), ExitCodes.BAD_INPUT, suggestions);
         return ExitCodes.BAD_INPUT;
+    }
+
+    /** "unknown command 'hots'" rather than picocli's "Unmatched arguments from index 2: 'hots', 'list'". */
+    private static String unmatched(CommandLine cmd, UnmatchedArgumentException u) {
+        if (u.getUnmatched().isEmpty()) return u.getMessage();
+        String typed = u.getUnmatched().get(0);
+        String where = cmd.getCommandSpec().qualifiedName();
+        if (typed.startsWith("-")) return "unknown option '" + typed + "' for '" + where + "'";
+        if (!cmd.getSubcommands().isEmpty()) return "unknown command '" + typed + "' for '" + where + "'";
+        return "unexpected argument '" + typed + "' for '" + where + "'";
+    }
+
+    /** For a mistyped subcommand the nearest subcommands, for a mistyped option the nearest options. */
+    private static List<String> suggest(CommandLine cmd, UnmatchedArgumentException u) {
+        if (u.getUnmatched().isEmpty()) return List.of();
+        String typed = u.getUnmatched().get(0);
+        if (typed.startsWith("-")) {
+            List<String> options = new java.util.ArrayList<>();
+            for (OptionSpec o : cmd.getCommandSpec().options()) options.addAll(List.of(o.names()));
+            return Suggestions.closest(typed, options);
+        }
+        return Suggestions.closest(typed, cmd.getSubcommands().keySet());
+    }
+
+    private static void printJsonError(CommandLine cmd, List<String> problems, int code, List<String> suggestions) {
+        String message = problems.size() == 1 ? problems.get(0) : problems.size() + " problems: " + problems.get(0);
+        PrintWriter out = cmd.getOut();
+        out.println(JsonContract.write(JsonContract.error(message, code, problems, suggestions)));
+        out.flush();
     }
 }

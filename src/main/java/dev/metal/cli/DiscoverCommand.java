@@ -19,7 +19,7 @@ public final class DiscoverCommand extends BaseCommand {
             description = "The lease file: dnsmasq.leases, dhcpd.leases or Kea's kea-leases4.csv.")
     Path leases;
 
-    @Option(names = "--format", paramLabel = "F",
+    @Option(names = "--format", paramLabel = "F", completionCandidates = FormatValues.class,
             description = "The lease file format: ${COMPLETION-CANDIDATES} (default: recognized from the content).")
     Leases.Format format;
 
@@ -33,6 +33,13 @@ public final class DiscoverCommand extends BaseCommand {
 
     @Parameters(paramLabel = "HOST", arity = "0..*", description = "Only these hosts (default: all).")
     List<String> hosts = List.of();
+
+    /** The formats in the lower case users type. */
+    static final class FormatValues extends java.util.ArrayList<String> {
+        FormatValues() {
+            for (Leases.Format f : Leases.Format.values()) add(f.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
 
     @Override
     protected Result execute() {

@@ -20,29 +20,15 @@ public final class HostCommand {
 
     /** The JSON form of a host in listings: what scripts select on, never a secret. */
     static Map<String, Object> summary(Host h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hostname", h.hostname());
-        m.put("rack", h.rack());
-        m.put("u", h.u());
-        m.put("state", h.state());
-        m.put("stateReason", h.stateReason());
-        m.put("bmc_mac", h.bmc().mac());
-        m.put("bmc_address", h.bmc().address());
-        m.put("mgmt_mac", h.mgmtMac());
-        m.put("serial", h.serial());
-        m.put("tags", h.tags());
-        m.put("profile", h.profile());
-        return m;
+        return JsonContract.hostSummary(h);
     }
 
-    @Command(name = "list", description = {"List hosts, optionally filtered.",
-        "Here --state filters by host state; name the state file before the command",
-        "(metal --state FILE host list) or with $METAL_STATE."})
+    @Command(name = "list", description = "List hosts, optionally filtered by rack, state or tag.")
     static final class List extends BaseCommand {
         @Option(names = "--rack", paramLabel = "R", description = "Only hosts in this rack.")
         String rack;
 
-        @Option(names = "--state", paramLabel = "S", description = "Only hosts in this state (${COMPLETION-CANDIDATES}).",
+        @Option(names = "--in", paramLabel = "STATE", description = "Only hosts in this state (${COMPLETION-CANDIDATES}).",
                 converter = StateConverter.class, completionCandidates = StateCandidates.class)
         HostState hostState;
 
@@ -52,7 +38,7 @@ public final class HostCommand {
         @Override
         protected Result execute() {
             java.util.List<Host> hosts = new HostService(store()).list(rack, hostState, tag);
-            return Results.of(hosts.stream().map(HostCommand::summary).toList(), out -> {
+            return Results.of(JsonContract.list("hosts", hosts.stream().map(HostCommand::summary).toList()), out -> {
                 Table t = new Table("HOSTNAME", "RACK", "U", "STATE", "BMC MAC", "BMC ADDRESS", "PROFILE");
                 for (Host h : hosts) {
                     t.row(h.hostname(), h.rack(), h.u(), h.state(), h.bmc().mac(), h.bmc().address(), h.profile());
@@ -70,7 +56,7 @@ public final class HostCommand {
         @Override
         protected Result execute() {
             Host h = new HostService(store()).show(hostname);
-            return Results.of(h, out -> print(out, h));
+            return Results.of(JsonContract.host(h), out -> print(out, h));
         }
 
         private static void print(PrintWriter out, Host h) {
@@ -87,7 +73,7 @@ public final class HostCommand {
             out.printf("inventory:    %s%n", h.inventory() == null ? "-" : "scraped " + h.inventory().scrapedAt());
             out.printf("profile:      %s%n", h.profile() == null ? "-" : h.profile());
             printMatch(out, h.match());
-            if (!h.addresses().isEmpty()) out.printf("addresses:    %s%n", h.addresses());
+            printAddresses(out, JsonContract.addresses(h.addresses()));
             if (h.provisioning() != null) {
                 var p = h.provisioning();
                 out.printf("provisioning: %s with %s, attempt %d, started %s%n", p.requestId() == null ? "-" : p.requestId(),
@@ -96,6 +82,19 @@ public final class HostCommand {
                         p.stageAt() == null ? "" : " (at " + p.stageAt() + ")");
                 if (p.phonedHomeAt() != null) out.printf("phoned home:  %s%n", p.phonedHomeAt());
             }
+        }
+    }
+
+    /** The site plan's addresses, one network a line: {@code public  ipv4 10.0.0.5/24  ipv6 ...}. */
+    static void printAddresses(PrintWriter out, Map<String, Object> addresses) {
+        if (addresses.isEmpty()) return;
+        out.printf("addresses:    rack %s, index %s%n", addresses.getOrDefault("rack", "-"),
+                addresses.getOrDefault("index", "-"));
+        for (Map.Entry<String, Object> e : addresses.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> network)) continue;
+            StringBuilder line = new StringBuilder();
+            network.forEach((k, v) -> line.append("  ").append(k).append(' ').append(v));
+            out.printf("  %-8s%s%n", e.getKey(), line);
         }
     }
 
@@ -127,7 +126,10 @@ public final class HostCommand {
         @Override
         protected Result execute() {
             new HostService(store()).remove(hostname, force);
-            return Results.message("removed " + hostname, Map.of("removed", hostname));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("hostname", hostname);
+            json.put("removed", true);
+            return Results.message("removed " + hostname, json);
         }
     }
 
@@ -139,7 +141,10 @@ public final class HostCommand {
         @Override
         protected Result execute() {
             java.util.List<JournalEntry> entries = new HostService(store()).history(hostname);
-            return Results.of(entries, out -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("hostname", hostname);
+            json.put("events", entries.stream().map(JsonContract::journalEntry).toList());
+            return Results.of(json, out -> {
                 Table t = new Table("TIME", "COMMAND", "EVENT", "DETAIL");
                 for (JournalEntry e : entries) {
                     t.row(e.time(), e.command(), e.event(), e.detail().isEmpty() ? null : e.detail());

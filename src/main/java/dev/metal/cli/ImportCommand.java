@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nColumns (header names are case-insensitive):%n"
 )
 public final class ImportCommand extends BaseCommand {
-    @Parameters(paramLabel = "FILE.csv", description = "The rack CSV.")
+    @Parameters(paramLabel = "FILE", description = "The rack CSV (see the columns below).")
     Path file;
 
     @Option(names = "--dry-run", description = "Show what would be added, updated and unchanged; write nothing.")

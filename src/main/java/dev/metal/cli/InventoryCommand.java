@@ -72,8 +72,12 @@ public final class InventoryCommand {
         protected Result execute() {
             Host h = new InventoryService(store()).scrapedTwice(hostname);
             List<InventoryDiff.Change> changes = InventoryService.diff(h);
-            return Results.of(Map.of("host", hostname, "before", h.previousInventory().scrapedAt(),
-                    "after", h.inventory().scrapedAt(), "changes", changes), out -> print(out, h, changes));
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("hostname", hostname);
+            json.put("before", h.previousInventory().scrapedAt());
+            json.put("after", h.inventory().scrapedAt());
+            json.put("changes", changes);
+            return Results.of(json, out -> print(out, h, changes));
         }
 
         private static void print(PrintWriter out, Host h, List<InventoryDiff.Change> changes) {

@@ -37,7 +37,7 @@ public final class MatchCommand extends BaseCommand {
             out.println("no hosts to match");
             return;
         }
-        Table t = new Table("HOST", "RESULT", "PROFILE", "DETAIL");
+        Table t = new Table("HOST", "RESULT", "PROFILE", "DETAIL").fit(Table.WIDTH, "'metal host show HOST' has them whole");
         for (MatchService.HostOutcome h : outcome.hosts()) {
             String detail = h.nearest() == null ? h.detail() : h.detail() + "; nearest " + h.nearest();
             t.row(h.host(), h.result(), h.profile(), detail);

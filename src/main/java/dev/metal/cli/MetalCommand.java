@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "Bare-metal provisioning: from a rack CSV to a server that answers SSH.",
-            "metal keeps what it knows in one local state file (SQLite), or in PostgreSQL for a team.",
-            "Each subcommand moves hosts along:",
-            "import -> discover -> scrape -> match -> render -> provision."
+            "metal keeps what it knows in one local state file (SQLite), or in PostgreSQL for a",
+            "team. Each subcommand moves hosts along:",
+            "",
+            "  import -> discover -> scrape -> match -> render -> provision"
         },
         footerHeading = "%nFiles:%n",
         footer = {
@@ -42,7 +43,7 @@ public final class MetalCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    /** Copied onto every subcommand by {@link Cli}, except 'host list' where --state filters by host state. */
+    /** Copied onto every subcommand by {@link Cli}. */
     @Option(names = "--state", paramLabel = "FILE", order = 100,
             description = "State file or postgresql:// URL (default: $METAL_STATE, else "
                     + "~/.local/state/metal/state.json).")
@@ -85,6 +86,15 @@ public final class MetalCommand implements Runnable {
         String xdg = context.env("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : context.home().resolve(".local/state");
         return base.resolve("metal/state.json");
+    }
+
+    /** 'host list --state ready' filtered by host state before --in did: say so, not "no such folder". */
+    void checkStateName() {
+        if (state != null && !state.contains("/") && !java.nio.file.Files.exists(Path.of(state))
+                && java.util.Arrays.stream(dev.metal.model.HostState.values()).anyMatch(s -> s.label().equals(state))) {
+            throw new dev.metal.model.BadInputException("--state names the state file; to list the hosts in state "
+                    + state + " use 'host list --in " + state + "'");
+        }
     }
 
     /**

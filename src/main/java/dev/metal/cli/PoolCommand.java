@@ -21,7 +21,7 @@ public final class PoolCommand {
         @Override
         protected Result execute() {
             List<PoolService.Status> pools = new PoolService(store()).status();
-            return Results.of(pools, out -> {
+            return Results.of(JsonContract.list("pools", pools), out -> {
                 Table t = new Table("PROFILE", "READY", "TARGET", "MISSING", "PROVISIONING", "ACTIVE", "QUARANTINED");
                 for (PoolService.Status p : pools) {
                     t.row(p.profile(), p.ready(), p.target(), p.missing(), p.provisioning(), p.active(), p.quarantined());
@@ -42,13 +42,18 @@ public final class PoolCommand {
         @Override
         protected Result execute() {
             new PoolService(store()).target(profile, target);
-            return Results.message("pool " + profile + ": target " + target, Map.of("profile", profile, "target", target));
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("profile", profile);
+            json.put("target", target);
+            return Results.message("pool " + profile + ": target " + target, json);
         }
     }
 
     @Command(name = "forecast", description = {
-        "Hosts each profile will need next period: exponential smoothing over the hosts asked for",
-        "per period in the journal (s = a*x + (1-a)*s)."})
+        "Hosts each profile will need next period.",
+        "Exponential smoothing, s = a*x + (1-a)*s, over the hosts provisioned per period",
+        "in the journal: only provisions that completed count, in the period they were",
+        "asked for; failed, refused and interrupted runs are not demand."})
     static final class Forecast extends BaseCommand {
         @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
                 description = "Smoothing factor in (0, 1]: higher follows recent demand faster (default: ${DEFAULT-VALUE}).")
@@ -61,7 +66,7 @@ public final class PoolCommand {
         @Override
         protected Result execute() {
             List<PoolService.Forecast> f = new PoolService(store()).forecast(alpha, period, services().clock().instant());
-            return Results.of(f, out -> print(out, f));
+            return Results.of(JsonContract.list("pools", f), out -> print(out, f));
         }
 
         private static void print(PrintWriter out, List<PoolService.Forecast> f) {
@@ -87,8 +92,8 @@ public final class PoolCommand {
             var bmcs = services().bmcs(store(), ProviderOptions.defaults(log(), services().clock()), false, Duration.ZERO);
             List<PoolService.Warmed> warmed = new PoolService(store()).warm(bmcs, via.via);
             long bad = warmed.stream().filter(w -> w.reason() != null).count();
-            return Results.of(warmed, out -> {
-                Table t = new Table("HOST", "PROFILE", "RESULT", "WHY");
+            return Results.of(JsonContract.list("hosts", warmed), out -> {
+                Table t = new Table("HOST", "PROFILE", "RESULT", "WHY").fit(Table.WIDTH, "'metal host show HOST' has them whole");
                 for (PoolService.Warmed w : warmed) t.row(w.host(), w.profile(), w.result(), w.reason());
                 t.print(out);
             }, ExitCodes.forHosts(bad, warmed.size() - bad));

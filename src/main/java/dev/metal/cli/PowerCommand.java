@@ -91,12 +91,12 @@ public final class PowerCommand {
 
         @Override
         public Object json() {
-            return outcomes.stream().map(OutcomeResult::toJson).toList();
+            return JsonContract.list("hosts", outcomes.stream().map(OutcomeResult::toJson).toList());
         }
 
         private static Map<String, Object> toJson(PowerService.Outcome o) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", o.host());
+            m.put("hostname", o.host());
             m.put("action", o.action());
             m.put("protocol", lower(o.protocol()));
             m.put("result", o.result());
@@ -121,7 +121,8 @@ public final class PowerCommand {
 
         @Override
         public void print(PrintWriter out) {
-            Table t = new Table("HOST", "ACTION", "VIA", "RESULT", boot ? "BOOT" : "POWER", "ERROR / NOTES");
+            Table t = new Table("HOST", "ACTION", "VIA", "RESULT", boot ? "BOOT" : "POWER", "ERROR / NOTES")
+                    .fit(Table.WIDTH, "--json prints them whole");
             for (PowerService.Outcome o : outcomes) {
                 String state = boot ? PowerService.describe(o.boot()) : lower(o.power());
                 String detail = o.error() != null ? o.error() : o.notes().isEmpty() ? null : String.join("; ", o.notes());

@@ -40,7 +40,7 @@ public final class ProfileCommand {
                 m.put("description", l.profile().description());
                 rows.add(m);
             }
-            return Results.of(rows, out -> print(out, loaded));
+            return Results.of(JsonContract.list("profiles", rows), out -> print(out, loaded));
         }
 
         private static void print(PrintWriter out, java.util.List<Loaded> loaded) {
@@ -67,7 +67,7 @@ public final class ProfileCommand {
         footerHeading = "%nFiles:%n",
         footer = ProfilesOption.FOOTER)
     static final class Show extends BaseCommand {
-        @Parameters(paramLabel = "NAME", description = "The profile's name.")
+        @Parameters(paramLabel = "PROFILE", description = "The profile's name.")
         String name;
 
         @Mixin
@@ -98,7 +98,14 @@ public final class ProfileCommand {
         @Override
         protected Result execute() {
             Map<String, String> ok = ProfileFiles.check(files);
-            return Results.of(ok.entrySet().stream().map(e -> Map.of("file", e.getKey(), "profile", e.getValue())).toList(),
+            java.util.List<Map<String, Object>> files = new ArrayList<>();
+            ok.forEach((file, profile) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", file);
+                m.put("profile", profile);
+                files.add(m);
+            });
+            return Results.of(JsonContract.list("files", files),
                     out -> ok.forEach((file, profile) -> out.println(file + ": ok (profile " + profile + ")")));
         }
     }

@@ -117,14 +117,20 @@ public final class ProvisionCommand extends BaseCommand {
             out.println("nothing to provision" + (report.requests().isEmpty() ? " (nothing to resume)" : ""));
             return;
         }
-        Table t = new Table("SLOT", "HOST", "STATUS", "ACTIVE AFTER", "WHAT HAPPENED");
+        Table t = new Table("SLOT", "HOST", "STATUS", "ACTIVE AFTER", "WHAT HAPPENED")
+                .fit(Table.WIDTH, "'metal host history HOST' has them whole");
         for (ProvisionReport.Slot s : report.slots()) {
             List<String> notes = new ArrayList<>();
             for (ProvisionReport.Attempt a : s.attempts()) {
-                if (a.reason() != null) notes.add((a.host() == null ? "" : a.host() + " " + a.result() + ": ") + a.reason());
+                if (a.reason() == null) continue;
+                // The host is named once: reasons that start with it ("HOST: BMC certificate changed") lose it.
+                notes.add(a.host() == null ? a.reason()
+                        : a.host() + " " + a.result() + ": " + dev.metal.util.Messages.forHost(a.host(), a.reason()));
             }
             t.row(s.slot(), s.host(), s.status(), s.activeMs() == null ? null : s.activeMs() / 1000.0 + " s",
-                    notes.isEmpty() ? null : String.join("; ", notes));
+                    notes.isEmpty() ? null : notes.get(0));
+            // One attempt a line, so that a retried slot does not make one long line.
+            for (String note : notes.subList(Math.min(1, notes.size()), notes.size())) t.row("", "", "", "", note);
         }
         t.print(out);
         out.printf("%d active, %d failed%n", report.active(), report.failed());

@@ -22,9 +22,14 @@ import picocli.CommandLine.Parameters;
             "carry " + Renderer.NO_TOKEN + " in its place. Without --out the token is shown as **** and never printed."},
         footerHeading = "%nFiles written with --out:%n",
         footer = {
-            "  HOST:  DIR/FILE...          --all: DIR/HOST/FILE... (dhcp --all: one set of files in DIR)",
-            "  preseed.cfg, boot.ipxe, 10-NIC.link + 10-NIC.network, user-data + meta-data + network-config,",
-            "  dnsmasq.conf + dhcpd.conf + kea-dhcp4.json, frr.conf"
+            "  HOST:   DIR/FILE...",
+            "  --all:  DIR/HOST/FILE... (dhcp --all: one set of files in DIR)",
+            "  preseed     preseed.cfg",
+            "  ipxe        boot.ipxe",
+            "  networkd    10-NIC.link and 10-NIC.network per NIC",
+            "  cloud-init  user-data, meta-data, network-config",
+            "  dhcp        dnsmasq.conf, dhcpd.conf, kea-dhcp4.json",
+            "  frr         frr.conf"
         })
 public final class RenderCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "KIND", description = "preseed, ipxe, networkd, cloud-init, dhcp or frr.",

@@ -26,7 +26,14 @@ public final class TemplateCommand {
             Templates t = new Templates(templates);
             Map<String, String> sources = new LinkedHashMap<>();
             for (String name : Templates.NAMES) sources.put(name, t.source(name));
-            return Results.of(sources, out -> {
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            sources.forEach((name, source) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", name);
+                m.put("source", source);
+                rows.add(m);
+            });
+            return Results.of(JsonContract.list("templates", rows), out -> {
                 Table table = new Table("TEMPLATE", "SOURCE");
                 sources.forEach(table::row);
                 table.print(out);
@@ -45,8 +52,10 @@ public final class TemplateCommand {
         @Override
         protected Result execute() {
             List<Path> written = Templates.export(dir, force);
-            return Results.message("exported " + written.size() + " templates to " + dir,
-                    Map.of("dir", dir.toString(), "templates", written.stream().map(Path::toString).toList()));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("dir", dir.toString());
+            json.put("templates", written.stream().map(Path::toString).toList());
+            return Results.message("exported " + written.size() + " templates to " + dir, json);
         }
     }
 }

@@ -56,7 +56,7 @@ public final class Discoverer {
             }
             if (!next.equals(h)) {
                 Map<String, Object> detail = new LinkedHashMap<>();
-                detail.put("bmc_address", address);
+                detail.put("bmcAddress", address);
                 if (old != null) detail.put("previous", old);
                 changes.add(new Change(next, detail));
             }

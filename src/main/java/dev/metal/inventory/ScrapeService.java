@@ -114,9 +114,10 @@ public final class ScrapeService {
                 if (h == null) continue; // removed while we were reading its BMC
                 if (!o.ok()) {
                     Map<String, Object> detail = new LinkedHashMap<>();
-                    detail.put("error", o.error());
+                    String error = dev.metal.util.Messages.forHost(h.hostname(), o.error());
+                    detail.put("error", error);
                     tx.journal(h.hostname(), "scrape-failed", detail);
-                    out.add(new HostResult(h.hostname(), "failed", o.error(), h.state(), null, null, null, null,
+                    out.add(new HostResult(h.hostname(), "failed", error, h.state(), null, null, null, null,
                             List.of(), o.requests(), o.bytes(), o.time().toMillis(), o.depth()));
                     continue;
                 }

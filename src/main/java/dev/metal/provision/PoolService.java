@@ -56,7 +56,7 @@ public final class PoolService {
     /** The forecast from the journal's provisions up to {@code now}. */
     public List<Forecast> forecast(double alpha, Duration period, Instant now) {
         if (!(alpha > 0 && alpha <= 1)) throw new BadInputException("--alpha must be in (0, 1], not " + alpha);
-        return forecast(store, store.journal(JournalQuery.all().ofEvents("provision-claimed")), alpha, period, now);
+        return forecast(store, store.journal(JournalQuery.all().ofEvents("provision-claimed", "provisioned")), alpha, period, now);
     }
 
     static List<Status> status(List<Host> hosts, Map<String, Integer> poolTargets) {
@@ -84,20 +84,28 @@ public final class PoolService {
                            int ready, int target) {}
 
     /**
-     * Simple exponential smoothing of the hosts asked for per period (first attempts of
-     * 'provision-claimed' in the journal; retries are not demand): s = a*x + (1-a)*s.
+     * Simple exponential smoothing of the hosts provisioned per period: s = a*x + (1-a)*s.
+     * Only completed provisions count ('provisioned' in the journal), in the period they
+     * were asked for (their 'provision-claimed'): a run that failed, was refused or was
+     * interrupted is not demand, nor is a retry on another host.
      */
     public static List<Forecast> forecast(Store store, List<JournalEntry> journal, double alpha, Duration period,
                                           Instant now) {
         if (!(alpha > 0 && alpha <= 1)) throw new IllegalArgumentException("smoothing factor must be in (0, 1]");
         long periodMs = period.toMillis();
         Map<String, TreeMap<Long, Integer>> demand = new TreeMap<>();
+        Map<String, JournalEntry> claims = new java.util.HashMap<>();
         for (JournalEntry e : journal) {
-            if (!"provision-claimed".equals(e.event()) || e.detail() == null) continue;
-            Object profile = e.detail().get("profile");
-            Object attempt = e.detail().get("attempt");
-            if (profile == null || !(attempt instanceof Number a) || a.intValue() != 1) continue;
-            long bucket = Math.floorDiv(e.time().toEpochMilli(), periodMs);
+            if (e.detail() == null) continue;
+            String key = e.host() + " " + e.detail().get("request");
+            if ("provision-claimed".equals(e.event())) {
+                claims.put(key, e);
+                continue;
+            }
+            JournalEntry claim = "provisioned".equals(e.event()) ? claims.remove(key) : null;
+            Object profile = claim == null ? null : claim.detail().get("profile");
+            if (profile == null) continue;
+            long bucket = Math.floorDiv(claim.time().toEpochMilli(), periodMs);
             demand.computeIfAbsent(profile.toString(), p -> new TreeMap<>()).merge(bucket, 1, Integer::sum);
         }
         Map<String, Status> pools = new TreeMap<>();

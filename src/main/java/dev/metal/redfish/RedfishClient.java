@@ -649,8 +649,7 @@ public final class RedfishClient implements AutoCloseable {
         if (e instanceof SSLException) {
             return new RedfishException(where + ": TLS failed: " + e.getMessage(), e);
         }
-        return new RedfishException(where + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                : e.getMessage()), e);
+        return new RedfishException(where + ": " + dev.metal.util.Messages.of(e), e);
     }
 
     private boolean retryable(IOException e) {

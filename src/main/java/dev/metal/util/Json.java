@@ -8,7 +8,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The project's Jackson setup, built on first use so that commands which never touch
- * JSON do not pay for it. Secrets serialize as {@code ****} with these mappers.
+ * JSON do not pay for it. Secrets serialize as {@code ****} with these mappers, and maps
+ * that have no order of their own are written sorted by key.
  */
 public final class Json {
     private Json() {}
@@ -26,6 +27,7 @@ public final class Json {
     public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
         return builder
                 .addModule(new JavaTimeModule())
+                .addModule(StableMaps.module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(SerializationFeature.INDENT_OUTPUT);

@@ -26,7 +26,7 @@ public final class Secrets {
             try {
                 return Files.readString(path, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw new BadInputException("cannot read secret file " + path + ": " + e.getMessage());
+                throw new BadInputException("cannot read secret file " + path + ": " + Messages.of(e));
             }
         }
         return reference;

@@ -17,7 +17,7 @@ public final class UserFiles {
         } catch (NoSuchFileException e) {
             throw new BadInputException(file + ": no such file");
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+            throw new BadInputException(file + ": cannot read: " + Messages.of(e));
         }
     }
 }

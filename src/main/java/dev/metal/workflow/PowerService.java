@@ -97,7 +97,8 @@ public final class PowerService {
         Bmcs.Attempt<Done> attempt = bmcs.control(host, settings.via(), step);
         List<String> notes = new ArrayList<>();
         for (Bmcs.Failure f : attempt.failures()) {
-            notes.add(f.protocol().name().toLowerCase(Locale.ROOT) + " failed: " + f.message());
+            notes.add(f.protocol().name().toLowerCase(Locale.ROOT) + " failed: "
+                    + dev.metal.util.Messages.forHost(name, f.message()));
         }
         Outcome outcome;
         if (attempt.ok()) {
@@ -105,8 +106,8 @@ public final class PowerService {
             outcome = new Outcome(name, action, attempt.protocol(), "ok", attempt.value().power(),
                     attempt.value().boot(), null, notes);
         } else {
-            String error = attempt.error().getMessage() == null ? attempt.error().getClass().getSimpleName()
-                    : attempt.error().getMessage();
+            String error = dev.metal.util.Messages.forHost(name, attempt.error().getMessage() == null
+                    ? attempt.error().getClass().getSimpleName() : attempt.error().getMessage());
             outcome = new Outcome(name, action, attempt.protocol(), "failed", null, null, error, notes);
         }
         log.info(name + ": " + action + " " + outcome.result() + (outcome.error() == null ? "" : ": " + outcome.error()));

@@ -32,6 +32,8 @@ class AgentBuildTest {
                 "--out", dir.resolve("agent").toString(), "--debs", Tools.debs().toString());
         assertEquals(0, run.exitCode, run.err);
         built = Json.mapper().readTree(run.out);
+        List<String> schema = dev.metal.cli.JsonSchemaTest.problems("agent-build", run.out);
+        assertEquals(List.of(), schema, "docs/schemas/agent-build.schema.json: " + run.out);
         Tools.Run list = Tools.run(List.of("/bin/sh", "-c", cpio + " -t -v < " + dir.resolve("agent/initrd")),
                 Duration.ofSeconds(60));
         assertEquals(0, list.exit(), list.output());

@@ -58,7 +58,7 @@ class RedfishPowerTest {
 
     private JsonNode result(CliRun run) throws Exception {
         assertEquals(0, run.exitCode, run.toString());
-        return Json.mapper().readTree(run.out).get(0);
+        return Json.mapper().readTree(run.out).get("hosts").get(0);
     }
 
     @Test
@@ -142,7 +142,7 @@ class RedfishPowerTest {
         assertEquals(0, run.exitCode, run.toString());
         CliRun off = CliRun.metal(state, "power", "off", "rf1", "--via", "redfish");
         assertEquals(1, off.exitCode, off.toString());
-        assertTrue(off.out.contains("rf1: BMC refused the login (401)"), off.toString());
+        assertTrue(off.out.contains("failed  -      BMC refused the login (401)"), off.toString());
         assertEquals("On", power());
     }
 }

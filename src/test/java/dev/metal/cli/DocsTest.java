@@ -79,7 +79,7 @@ class DocsTest {
                 StringWriter adoc = new StringWriter();
                 ManPageGenerator.writeSingleManPage(new PrintWriter(adoc), cmd.getCommandSpec());
                 String name = cmd.getCommandSpec().qualifiedName("-");
-                String troff = asciidoctor.convert(adoc.toString(), Options.builder()
+                String troff = asciidoctor.convert(manSections(adoc.toString(), cmd), Options.builder()
                         .backend("manpage")
                         .safe(SafeMode.UNSAFE)
                         .standalone(true)
@@ -93,6 +93,72 @@ class DocsTest {
             }
         }
         return files;
+    }
+
+    /**
+     * The sections man(7) names, in its order: headings without the colons of --help
+     * ('Exit codes:' becomes EXIT STATUS), then ENVIRONMENT, FILES, EXAMPLES and SEE ALSO.
+     */
+    static String manSections(String adoc, CommandLine cmd) {
+        String text = adoc.replaceAll("(?m)^==\\s+(.*?):?\\s*$", "== $1").replace("\n== Exit codes\n", "\n== Exit status\n");
+        StringBuilder tail = new StringBuilder();
+        tail.append("\n== Environment\n\n")
+                .append("*METAL_STATE*::\n  The state file, when *--state* is not given.\n\n")
+                .append("*XDG_STATE_HOME*::\n  Without either, the state file is *$XDG_STATE_HOME/metal/state.json*")
+                .append(" (default *~/.local/state/metal/state.json*).\n\n");
+        if (!text.contains("\n== Files\n")) {
+            tail.append("== Files\n\n")
+                    .append("*~/.local/state/metal/state.json*::\n  The state file (see ENVIRONMENT), mode 0600.\n\n")
+                    .append("*STATE.journal*::\n  Every change, as JSON lines, beside the state file.\n\n");
+        }
+        String qualified = cmd.getCommandSpec().qualifiedName(" ");
+        List<String> examples = Examples.BY_COMMAND.get(qualified.equals("metal") ? "metal"
+                : qualified.substring("metal ".length()));
+        if (examples == null) throw new IllegalStateException("no examples for " + qualified + " in Examples");
+        tail.append("== Examples\n\n");
+        for (int i = 0; i + 1 < examples.size(); i += 2) {
+            tail.append("----\n$ ").append(examples.get(i)).append("\n----\n").append(examples.get(i + 1)).append("\n\n");
+        }
+        List<String> see = new ArrayList<>();
+        if (cmd.getParent() != null) see.add(cmd.getParent().getCommandSpec().qualifiedName("-"));
+        for (CommandLine sub : cmd.getSubcommands().values()) see.add(sub.getCommandSpec().qualifiedName("-"));
+        if (cmd.getParent() != null && cmd.getSubcommands().isEmpty()) {
+            for (CommandLine sibling : cmd.getParent().getSubcommands().values()) {
+                if (sibling != cmd) see.add(sibling.getCommandSpec().qualifiedName("-"));
+            }
+        }
+        tail.append("== See also\n\n").append(String.join(", ", see.stream().map(n -> "*" + n + "*(1)").toList()))
+                .append("\n");
+        // Environment comes before Files (man(7)): a footer's Files section moves after it.
+        int files = text.indexOf("\n== Files\n");
+        if (files >= 0) {
+            int end = text.indexOf("\n== ", files + 1);
+            String filesSection = end < 0 ? text.substring(files) : text.substring(files, end);
+            text = text.substring(0, files) + (end < 0 ? "" : text.substring(end));
+            String env = tail.substring(0, tail.indexOf("== Examples"));
+            tail.replace(0, env.length(), env + filesSection.strip() + "\n\n");
+        }
+        return text.stripTrailing() + "\n" + tail;
+    }
+
+    @Test
+    void manPagesHaveTheSectionsOfManSeven() {
+        for (Map.Entry<String, String> e : generated.entrySet()) {
+            if (!e.getKey().startsWith("man/")) continue;
+            String page = e.getValue();
+            List<String> order = new ArrayList<>();
+            for (String line : page.split("\n")) if (line.startsWith(".SH ")) order.add(line.substring(4).replace("\"", ""));
+            for (String section : List.of("NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "ENVIRONMENT", "FILES",
+                    "EXAMPLES", "SEE ALSO")) {
+                assertTrue(order.contains(section), e.getKey() + " lacks " + section + ": " + order);
+            }
+            assertTrue(order.indexOf("EXIT STATUS") < order.indexOf("ENVIRONMENT")
+                    && order.indexOf("ENVIRONMENT") < order.indexOf("FILES")
+                    && order.indexOf("FILES") < order.indexOf("EXAMPLES")
+                    && order.indexOf("EXAMPLES") < order.indexOf("SEE ALSO"), e.getKey() + ": " + order);
+            assertTrue(order.stream().noneMatch(h -> h.endsWith(":")), e.getKey() + ": " + order);
+            assertTrue(page.contains("METAL_STATE"), e.getKey());
+        }
     }
 
     private static void collect(CommandLine cmd, List<CommandLine> out) {
@@ -122,7 +188,7 @@ class DocsTest {
         assertTrue(generated.containsKey("man/metal.1"));
         assertTrue(generated.containsKey("man/metal-import.1"));
         assertTrue(generated.get("man/metal.1").startsWith("'\\\" t") || generated.get("man/metal.1").contains(".TH"));
-        assertTrue(generated.get("man/metal.1").contains("Exit codes") || generated.get("man/metal.1").contains("EXIT CODES"),
+        assertTrue(generated.get("man/metal.1").contains("EXIT STATUS"),
                 "exit codes documented in the man page");
         Path man = Tools.require("man", "man-db");
         Process p = new ProcessBuilder(man.toString(), "-l", "-P", "cat", GENERATED.resolve("man/metal.1").toString())

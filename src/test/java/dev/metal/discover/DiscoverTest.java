@@ -154,7 +154,7 @@ class DiscoverTest {
         CliRun show = CliRun.metal(state, "--json", "host", "show", "a");
         assertTrue(show.out.contains("\"10.0.0.11\""), show.out);
         assertTrue(show.out.contains("\"discovered\""), show.out);
-        CliRun list = CliRun.metal(state, "host", "list", "--state", "imported");
+        CliRun list = CliRun.metal(state, "host", "list", "--in", "imported");
         assertTrue(list.out.contains("c "), "c never had a lease: " + list.out);
         CliRun forced = CliRun.metal(state, "discover", "--leases", dir.resolve("kea.csv").toString(), "--format", "kea",
                 "a", "b");

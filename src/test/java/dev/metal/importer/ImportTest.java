@@ -37,16 +37,16 @@ class ImportTest {
 
         CliRun list = CliRun.metal(state, "host", "list", "--json");
         assertEquals(0, list.exitCode, list.toString());
-        JsonNode hosts = Json.mapper().readTree(list.out);
+        JsonNode hosts = Json.mapper().readTree(list.out).get("hosts");
         assertEquals(40, hosts.size());
         JsonNode first = hosts.get(0);
         assertEquals("r01-n01", first.get("hostname").asText());
         assertEquals("r01", first.get("rack").asText());
         assertEquals(2, first.get("u").asInt());
         assertEquals("imported", first.get("state").asText());
-        assertEquals("ac:1f:6b:01:10:01", first.get("bmc_mac").asText());
-        assertTrue(first.has("bmc_address"));
-        assertEquals("10.10.0.12", hosts.get(1).get("bmc_address").asText());
+        assertEquals("ac:1f:6b:01:10:01", first.get("bmc").get("mac").asText());
+        assertTrue(first.get("bmc").has("address"));
+        assertEquals("10.10.0.12", hosts.get(1).get("bmc").get("address").asText());
 
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().startsWith("state.json")).toList()) {
@@ -189,18 +189,18 @@ class ImportTest {
     void hostCommandsFilterShowRemoveAndTellHistory() throws Exception {
         Path state = dir.resolve("state.json");
         assertEquals(0, CliRun.metal(state, "import", SAMPLE.toString()).exitCode);
-        JsonNode r02 = Json.mapper().readTree(CliRun.metal(state, "host", "list", "--rack", "r02", "--json").out);
+        JsonNode r02 = Json.mapper().readTree(CliRun.metal(state, "host", "list", "--rack", "r02", "--json").out).get("hosts");
         assertEquals(20, r02.size());
-        JsonNode gpu = Json.mapper().readTree(CliRun.metal(state, "host", "list", "--tag", "gpu", "--json").out);
+        JsonNode gpu = Json.mapper().readTree(CliRun.metal(state, "host", "list", "--tag", "gpu", "--json").out).get("hosts");
         assertEquals(4, gpu.size());
-        JsonNode ready = Json.mapper().readTree(CliRun.metal(state, "host", "list", "--state", "ready", "--json").out);
+        JsonNode ready = Json.mapper().readTree(CliRun.metal(state, "host", "list", "--in", "ready", "--json").out).get("hosts");
         assertEquals(0, ready.size());
-        assertEquals(2, CliRun.metal(state, "host", "list", "--state", "sleepy").exitCode);
+        assertEquals(2, CliRun.metal(state, "host", "list", "--in", "sleepy").exitCode);
 
         assertEquals(0, CliRun.metal(state, "host", "remove", "r01-n05").exitCode);
         assertEquals(2, CliRun.metal(state, "host", "show", "r01-n05").exitCode);
         CliRun history = CliRun.metal(state, "host", "history", "r01-n05", "--json");
-        JsonNode events = Json.mapper().readTree(history.out);
+        JsonNode events = Json.mapper().readTree(history.out).get("events");
         assertEquals("imported", events.get(0).get("event").asText());
         assertEquals("import", events.get(0).get("command").asText());
         assertEquals("removed", events.get(1).get("event").asText());

@@ -75,11 +75,11 @@ class PoolTest {
         assertEquals(0, fleet.metal("pool", "target", "web", "3").exitCode);
         CliRun status = fleet.metal("--json", "pool", "status");
         assertEquals(0, status.exitCode, status.toString());
-        JsonNode web = find(Json.mapper().readTree(status.out), "web");
+        JsonNode web = find(Json.mapper().readTree(status.out).get("pools"), "web");
         assertEquals(3, web.get("ready").asInt());
         assertEquals(3, web.get("target").asInt());
         assertEquals(0, web.get("missing").asInt());
-        assertEquals(1, Json.mapper().readTree(status.out).size(), "only web, the failed host is in no pool: " + status.out);
+        assertEquals(1, Json.mapper().readTree(status.out).get("pools").size(), "only web, the failed host is in no pool: " + status.out);
 
         CliRun warm = fleet.metal("pool", "warm");
         assertEquals(3, warm.exitCode, warm.toString());
@@ -99,14 +99,24 @@ class PoolTest {
         List<JournalEntry> journal = new ArrayList<>();
         int[] perDay = {4, 0, 2, 6};
         for (int day = 0; day < perDay.length; day++) {
+            Instant asked = t0.plus(Duration.ofDays(day));
+            String request = "p-" + day;
             for (int i = 0; i < perDay[day]; i++) {
-                journal.add(new JournalEntry(t0.plus(Duration.ofDays(day)).plusSeconds(i), "provision", "h" + i,
-                        "provision-claimed", Map.of("profile", "web", "attempt", 1)));
+                journal.add(new JournalEntry(asked.plusSeconds(i), "provision", "h" + i,
+                        "provision-claimed", Map.of("request", request, "profile", "web", "attempt", 1)));
+                // Counted in the period it was asked for, even when it ends in the next.
+                journal.add(new JournalEntry(asked.plus(Duration.ofHours(23)).plusSeconds(600 + i), "provision",
+                        "h" + i, "provisioned", Map.of("request", request, "attempt", 1)));
             }
         }
-        // Retries are not demand.
+        // Only completed provisions are demand: not a host that failed (its retry on
+        // another host is what completes), nor a run interrupted or refused.
         journal.add(new JournalEntry(t0.plusSeconds(60), "provision", "x", "provision-claimed",
-                Map.of("profile", "web", "attempt", 2)));
+                Map.of("request", "p-0", "profile", "web", "attempt", 1)));
+        journal.add(new JournalEntry(t0.plusSeconds(90), "provision", "x", "provision-failed",
+                Map.of("request", "p-0", "reason", "no phone-home")));
+        journal.add(new JournalEntry(t0.plusSeconds(120), "provision", "y", "provision-claimed",
+                Map.of("request", "p-9", "profile", "web", "attempt", 1)));
         var f = PoolService.forecast(fleet.store, journal, 0.5, Duration.ofDays(1),
                 t0.plus(Duration.ofDays(3)).plusSeconds(3600));
         assertEquals(1, f.size());
@@ -129,7 +139,7 @@ class PoolTest {
         assertEquals(0, p.exitCode, p.toString());
         CliRun f = fleet.metal("--json", "pool", "forecast", "--alpha", "0.3", "--period", "1h");
         assertEquals(0, f.exitCode, f.toString());
-        JsonNode web = find(Json.mapper().readTree(f.out), "web");
+        JsonNode web = find(Json.mapper().readTree(f.out).get("pools"), "web");
         assertEquals(2.0, web.get("forecast").asDouble());
         assertEquals(2, web.get("needed").asInt());
         assertEquals(2, fleet.metal("pool", "forecast", "--alpha", "1.5").exitCode);

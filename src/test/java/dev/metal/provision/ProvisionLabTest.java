@@ -65,7 +65,7 @@ class ProvisionLabTest {
 
     private static List<String> attempts(JsonNode slot) {
         List<String> out = new ArrayList<>();
-        for (JsonNode a : slot.get("attempts")) out.add(a.get("host").asText() + " " + a.get("result").asText());
+        for (JsonNode a : slot.get("attempts")) out.add(a.get("hostname").asText() + " " + a.get("result").asText());
         return out;
     }
 
@@ -86,7 +86,7 @@ class ProvisionLabTest {
             assertTrue(good.machine.fetched().stream().anyMatch(u -> u.contains("/config/lab-r2-n02/preseed.cfg")),
                     "the machine fetched its preseed: " + good.machine.fetched());
 
-            JsonNode hosts = Json.mapper().readTree(CliRun.metal(state, "--json", "host", "list").out);
+            JsonNode hosts = Json.mapper().readTree(CliRun.metal(state, "--json", "host", "list").out).get("hosts");
             for (JsonNode h : hosts) {
                 String expected = switch (h.get("hostname").asText()) {
                     case "lab-r1-n02" -> "quarantined";

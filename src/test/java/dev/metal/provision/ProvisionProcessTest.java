@@ -81,7 +81,7 @@ class ProvisionProcessTest {
             assertTrue(out.contains("\"slots\""), name + ": " + out + Files.readString(dir.resolve(name + ".err")));
             for (JsonNode slot : Json.mapper().readTree(out).get("slots")) {
                 assertEquals("active", slot.get("status").asText(), slot.toString());
-                hosts.add(slot.get("host").asText());
+                hosts.add(slot.get("hostname").asText());
                 n++;
             }
         }

@@ -59,7 +59,7 @@ class ProvisionTest {
         for (JsonNode slot : report.get("slots")) {
             assertEquals("active", slot.get("status").asText());
             assertTrue(slot.get("powerCommandMs").asLong() >= slot.get("bootCommandMs").asLong());
-            chosen.add(slot.get("host").asText());
+            chosen.add(slot.get("hostname").asText());
         }
         assertEquals(Set.of("web-01", "web-03"), chosen, "one per rack, lowest U first");
 
@@ -122,7 +122,7 @@ class ProvisionTest {
             assertEquals("active", slot.get("status").asText(), slot.toString());
             assertEquals(2, slot.get("attempts").size(), slot.toString());
             assertEquals("quarantined", slot.get("attempts").get(0).get("result").asText());
-            active.add(slot.get("host").asText());
+            active.add(slot.get("hostname").asText());
         }
         assertEquals(Set.of("web-04", "web-05", "web-06"), active);
         // Each reason names the step: both fetched their preseed, so the installer ran and never phoned home.
@@ -217,7 +217,7 @@ class ProvisionTest {
             assertEquals(0, r.exitCode, r.toString());
             for (JsonNode slot : Json.mapper().readTree(r.out).get("slots")) {
                 for (JsonNode a : slot.get("attempts")) {
-                    all.add(a.get("host").asText());
+                    all.add(a.get("hostname").asText());
                     total++;
                 }
             }

@@ -55,7 +55,7 @@ class ScrapeFaultsTest {
             CliRun run = CliRun.metal(state, "scrape", "--all", "--timeout", "1", "--retries", "1");
             assertEquals(3, run.exitCode, run.toString());
             assertTrue(line(run.out, "h0").contains("ok"), run.out);
-            assertTrue(line(run.out, "h1").contains("failed: h1: /redfish/v1/Systems/437XR1138R2/Memory answered HTTP 500"),
+            assertTrue(line(run.out, "h1").contains("failed: /redfish/v1/Systems/437XR1138R2/Memory answered HTTP 500"),
                     run.out);
             assertTrue(line(run.out, "h2").contains("timed out"), run.out);
             assertTrue(line(run.out, "h3").contains("no free session (503"), run.out);
@@ -68,7 +68,7 @@ class ScrapeFaultsTest {
             }
             assertEquals(0, fleet.get(3).sessionsCreated());
             CliRun list = CliRun.metal(state, "--json", "host", "list");
-            JsonNode hostsJson = JSON.readTree(list.out);
+            JsonNode hostsJson = JSON.readTree(list.out).get("hosts");
             for (JsonNode h : hostsJson) {
                 // A failed scrape changes no state: it is journaled, and the next scrape tries again.
                 String expect = h.path("hostname").asText().equals("h0") ? "inventoried" : "imported";
@@ -95,7 +95,7 @@ class ScrapeFaultsTest {
             CliRun.metal(state, "import", Fleet.rackCsv(dir, Fleet.one("h1", emu)).toString());
             CliRun run = CliRun.metal(state, "scrape", "h1");
             assertEquals(1, run.exitCode, run.toString());
-            assertTrue(run.out.contains("h1: BMC refused the login (401)"), run.out);
+            assertTrue(run.out.contains("failed: BMC refused the login (401)"), run.out);
             assertFalse(run.out.contains("password,") || run.err.contains("other"), "no secret in output");
         }
     }
@@ -148,7 +148,7 @@ class ScrapeFaultsTest {
                 .tls(second.context()).port(port).build()) {
             CliRun run = CliRun.metal(state, "scrape", "h1");
             assertEquals(1, run.exitCode, run.toString());
-            assertTrue(run.out.contains("h1: BMC certificate changed: pinned " + first.fingerprint() + ", now "
+            assertTrue(run.out.contains("failed: BMC certificate changed: pinned " + first.fingerprint() + ", now "
                     + second.fingerprint()), run.out);
             assertEquals(0, emu.sessionsCreated(), "nothing was sent to a BMC that failed the pin");
             assertTrue(dev.metal.testing.TestState.export(state).contains(first.fingerprint()), "the pin is kept");

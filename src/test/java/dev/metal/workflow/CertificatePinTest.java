@@ -55,10 +55,10 @@ class CertificatePinTest {
                 int calls = ipmi.process().chassisLog().size();
                 CliRun on = CliRun.metal(state, "power", "on", "h1", "--json");
                 assertEquals(1, on.exitCode, on.toString());
-                JsonNode outcome = Json.mapper().readTree(on.out).get(0);
+                JsonNode outcome = Json.mapper().readTree(on.out).get("hosts").get(0);
                 assertEquals("failed", outcome.get("result").asText(), on.out);
                 assertEquals("redfish", outcome.get("protocol").asText(), on.out);
-                assertTrue(outcome.get("error").asText().startsWith("h1: BMC certificate changed: pinned "
+                assertTrue(outcome.get("error").asText().startsWith("BMC certificate changed: pinned "
                         + first.fingerprint() + ", now " + other.fingerprint()), on.out);
                 assertTrue(on.err.contains("h1: BMC certificate changed"), "said on stderr too, without -v: " + on.err);
                 assertEquals(calls, ipmi.process().chassisLog().size(), "nothing went to the BMC over IPMI");
@@ -94,7 +94,7 @@ class CertificatePinTest {
                     "--no-ssh-keys", "--json");
             assertEquals(1, run.exitCode, run.toString());
             JsonNode attempt = Json.mapper().readTree(run.out).get("slots").get(0).get("attempts").get(0);
-            assertEquals("lab-r1-n02", attempt.get("host").asText(), run.out);
+            assertEquals("lab-r1-n02", attempt.get("hostname").asText(), run.out);
             assertEquals("quarantined", attempt.get("result").asText(), run.out);
             assertTrue(attempt.get("reason").asText().contains("lab-r1-n02: BMC certificate changed"), run.out);
 
