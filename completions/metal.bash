@@ -169,6 +169,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scrape" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} inventory" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} match" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} onboard" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} site" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} render" ];    then _picocli_metal; return $?; fi
@@ -179,6 +180,7 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} provision" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} pool" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host" ];    then _picocli_metal; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_metal; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_metal; return $?; fi
@@ -214,6 +216,8 @@ function _complete_metal() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host history" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host quarantine" ];    then _picocli_metal_host; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} host release" ];    then _picocli_metal_host; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state export" ];    then _picocli_metal_state; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} state import" ];    then _picocli_metal_state; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ansible inventory" ];    then _picocli_metal_ansible; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab up" ];    then _picocli_metal_lab; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab down" ];    then _picocli_metal_lab; return $?; fi
@@ -225,105 +229,113 @@ function _complete_metal() {
   local cmds2=(scrape)
   local cmds3=(inventory)
   local cmds4=(match)
-  local cmds5=(profile)
-  local cmds6=(site)
-  local cmds7=(render)
-  local cmds8=(template)
-  local cmds9=(power)
-  local cmds10=(boot)
-  local cmds11=(serve)
-  local cmds12=(provision)
-  local cmds13=(pool)
-  local cmds14=(host)
-  local cmds15=(ansible)
-  local cmds16=(demo)
-  local cmds17=(lab)
-  local cmds18=(agent)
-  local cmds19=(completion)
-  local cmds20=(inventory show)
-  local cmds21=(inventory diff)
-  local cmds22=(profile list)
-  local cmds23=(profile show)
-  local cmds24=(profile check)
-  local cmds25=(profile suggest)
-  local cmds26=(site set)
-  local cmds27=(site show)
-  local cmds28=(template list)
-  local cmds29=(template export)
-  local cmds30=(power status)
-  local cmds31=(power on)
-  local cmds32=(power off)
-  local cmds33=(power soft)
-  local cmds34=(power cycle)
-  local cmds35=(power reset)
-  local cmds36=(boot pxe)
-  local cmds37=(boot disk)
-  local cmds38=(boot bios)
-  local cmds39=(boot cdrom)
-  local cmds40=(pool status)
-  local cmds41=(pool target)
-  local cmds42=(pool forecast)
-  local cmds43=(pool warm)
-  local cmds44=(host list)
-  local cmds45=(host show)
-  local cmds46=(host remove)
-  local cmds47=(host history)
-  local cmds48=(host quarantine)
-  local cmds49=(host release)
-  local cmds50=(ansible inventory)
-  local cmds51=(lab up)
-  local cmds52=(lab down)
-  local cmds53=(agent build)
+  local cmds5=(onboard)
+  local cmds6=(profile)
+  local cmds7=(site)
+  local cmds8=(render)
+  local cmds9=(template)
+  local cmds10=(power)
+  local cmds11=(boot)
+  local cmds12=(serve)
+  local cmds13=(provision)
+  local cmds14=(pool)
+  local cmds15=(host)
+  local cmds16=(state)
+  local cmds17=(ansible)
+  local cmds18=(demo)
+  local cmds19=(lab)
+  local cmds20=(agent)
+  local cmds21=(completion)
+  local cmds22=(inventory show)
+  local cmds23=(inventory diff)
+  local cmds24=(profile list)
+  local cmds25=(profile show)
+  local cmds26=(profile check)
+  local cmds27=(profile suggest)
+  local cmds28=(site set)
+  local cmds29=(site show)
+  local cmds30=(template list)
+  local cmds31=(template export)
+  local cmds32=(power status)
+  local cmds33=(power on)
+  local cmds34=(power off)
+  local cmds35=(power soft)
+  local cmds36=(power cycle)
+  local cmds37=(power reset)
+  local cmds38=(boot pxe)
+  local cmds39=(boot disk)
+  local cmds40=(boot bios)
+  local cmds41=(boot cdrom)
+  local cmds42=(pool status)
+  local cmds43=(pool target)
+  local cmds44=(pool forecast)
+  local cmds45=(pool warm)
+  local cmds46=(host list)
+  local cmds47=(host show)
+  local cmds48=(host remove)
+  local cmds49=(host history)
+  local cmds50=(host quarantine)
+  local cmds51=(host release)
+  local cmds52=(state export)
+  local cmds53=(state import)
+  local cmds54=(ansible inventory)
+  local cmds55=(lab up)
+  local cmds56=(lab down)
+  local cmds57=(agent build)
 
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_agent_build; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_lab_down; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_lab_up; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_release; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_quarantine; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_history; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_remove; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_host_show; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_host_list; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_warm; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_forecast; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_pool_target; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_pool_status; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_bios; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_boot_disk; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_boot_pxe; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_reset; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_cycle; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_soft; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_off; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_power_on; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_power_status; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_template_export; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_template_list; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_site_show; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_site_set; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_suggest; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_check; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_profile_show; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_profile_list; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_inventory_diff; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_inventory_show; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_completion; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_agent; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_lab; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_demo; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_ansible; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_host; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_pool; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_provision; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_serve; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_boot; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_power; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_template; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_render; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_site; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_metal_agent_build; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_metal_lab_down; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_metal_lab_up; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_metal_ansible_inventory; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_metal_state_import; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_metal_state_export; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_metal_host_release; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_metal_host_quarantine; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_metal_host_history; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_metal_host_remove; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_metal_host_show; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_metal_host_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_metal_pool_warm; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_metal_pool_forecast; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_metal_pool_target; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_metal_pool_status; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_metal_boot_cdrom; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_metal_boot_bios; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_metal_boot_disk; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_metal_boot_pxe; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_metal_power_reset; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_metal_power_cycle; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_metal_power_soft; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_metal_power_off; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_metal_power_on; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_metal_power_status; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_metal_template_export; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_metal_template_list; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_metal_site_show; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_metal_site_set; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_metal_profile_suggest; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_metal_profile_check; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_metal_profile_show; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_metal_profile_list; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_metal_inventory_diff; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_metal_inventory_show; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_metal_completion; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_metal_agent; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_metal_lab; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_metal_demo; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_metal_ansible; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_metal_state; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_metal_host; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_metal_pool; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_metal_provision; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_metal_serve; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_metal_boot; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_metal_power; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_metal_template; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_metal_render; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_metal_site; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_metal_profile; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_metal_onboard; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_metal_match; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_metal_inventory; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_metal_scrape; return $?; fi
@@ -340,7 +352,7 @@ function _picocli_metal() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import discover scrape inventory match profile site render template power boot serve provision pool host ansible demo lab agent completion"
+  local commands="import discover scrape inventory match onboard profile site render template power boot serve provision pool host state ansible demo lab agent completion"
   local flag_opts="'--json' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--state'"
 
@@ -348,10 +360,7 @@ function _picocli_metal() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -372,16 +381,19 @@ function _picocli_metal_import() {
 
   local commands=""
   local flag_opts="'--dry-run' '--update' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--state'"
+  local arg_opts="'--bmc-user' '--bmc-password' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--bmc-user')
+      return
+      ;;
+    '--bmc-password')
+      return
+      ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -433,10 +445,7 @@ function _picocli_metal_discover() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -456,7 +465,7 @@ function _picocli_metal_scrape() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--all' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local flag_opts="'--all' '-q' '--quiet' '--stats' '--force' '--insecure' '--repin' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--rack' '--parallel' '--bmc-concurrency' '--timeout' '--retries' '--state'"
 
   type compopt &>/dev/null && compopt +o default
@@ -478,10 +487,7 @@ function _picocli_metal_scrape() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -508,10 +514,7 @@ function _picocli_metal_inventory() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -547,10 +550,7 @@ function _picocli_metal_match() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -558,6 +558,91 @@ function _picocli_metal_match() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=$(_metal_names host list)
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `onboard` subcommand.
+function _picocli_metal_onboard() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--leases' '--format' '--scheme' '--port' '--profiles' '--site' '--out' '--bmc-user' '--bmc-password' '--parallel' '--timeout' '--retries' '--state'"
+  local F_option_args=("DNSMASQ" "ISC" "KEA") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--leases')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${F_option_args[@]}" ) )
+      return $?
+      ;;
+    '--scheme')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--profiles')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--site')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--bmc-user')
+      return
+      ;;
+    '--bmc-password')
+      return
+      ;;
+    '--parallel')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--retries')
+      return
+      ;;
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "onboard" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -577,10 +662,7 @@ function _picocli_metal_profile() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -607,10 +689,7 @@ function _picocli_metal_site() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -655,13 +734,10 @@ function _picocli_metal_render() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
-  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr") # 0-0 values
+  local KIND_pos_param_args=("preseed" "ipxe" "networkd" "cloud-init" "dhcp" "frr" "deploy") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -691,10 +767,7 @@ function _picocli_metal_template() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -721,10 +794,7 @@ function _picocli_metal_power() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -751,10 +821,7 @@ function _picocli_metal_boot() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -775,7 +842,7 @@ function _picocli_metal_serve() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--listen' '--files' '--advertise' '--threads' '--state'"
+  local arg_opts="'--listen' '--files' '--advertise' '--max-connections' '--header-timeout' '--idle-timeout' '--body-timeout' '--write-timeout' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -792,14 +859,23 @@ function _picocli_metal_serve() {
     '--advertise')
       return
       ;;
-    '--threads')
+    '--max-connections')
+      return
+      ;;
+    '--header-timeout')
+      return
+      ;;
+    '--idle-timeout')
+      return
+      ;;
+    '--body-timeout')
+      return
+      ;;
+    '--write-timeout')
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -819,8 +895,8 @@ function _picocli_metal_provision() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
+  local flag_opts="'--no-ssh-keys' '--keep-power' '--dry-run' '-q' '--quiet' '--resume' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--profile' '--count' '--os' '--ssh-key' '--max-quarantine' '--timeout' '--server' '--listen' '--files' '--retries' '--max-per-rack' '--parallel' '--via' '--state'"
   local P_option_args=("redfish" "ipmi" "auto") # --via values
 
   type compopt &>/dev/null && compopt +o default
@@ -841,6 +917,9 @@ function _picocli_metal_provision() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--max-quarantine')
+      return
       ;;
     '--timeout')
       return
@@ -872,10 +951,7 @@ function _picocli_metal_provision() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -902,10 +978,7 @@ function _picocli_metal_pool() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -932,10 +1005,34 @@ function _picocli_metal_host() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `state` subcommand.
+function _picocli_metal_state() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="export import"
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
       ;;
   esac
 
@@ -962,10 +1059,7 @@ function _picocli_metal_ansible() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1001,10 +1095,7 @@ function _picocli_metal_demo() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1031,10 +1122,7 @@ function _picocli_metal_lab() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1061,10 +1149,7 @@ function _picocli_metal_agent() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1091,10 +1176,7 @@ function _picocli_metal_completion() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
   local SHELL_pos_param_args=("bash" "zsh") # 0-0 values
@@ -1127,10 +1209,7 @@ function _picocli_metal_inventory_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1157,10 +1236,7 @@ function _picocli_metal_inventory_diff() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1193,10 +1269,7 @@ function _picocli_metal_profile_list() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1229,10 +1302,7 @@ function _picocli_metal_profile_show() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1259,10 +1329,7 @@ function _picocli_metal_profile_check() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1305,10 +1372,7 @@ function _picocli_metal_profile_suggest() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1329,16 +1393,19 @@ function _picocli_metal_site_set() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
-  local arg_opts="'--state'"
+  local arg_opts="'--files' '--state'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--state')
+    '--files')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--state')
+      return
       ;;
   esac
 
@@ -1372,10 +1439,7 @@ function _picocli_metal_site_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1408,10 +1472,7 @@ function _picocli_metal_template_list() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1438,10 +1499,7 @@ function _picocli_metal_template_export() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1493,10 +1551,7 @@ function _picocli_metal_power_status() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1541,10 +1596,7 @@ function _picocli_metal_power_on() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1589,10 +1641,7 @@ function _picocli_metal_power_off() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1637,10 +1686,7 @@ function _picocli_metal_power_soft() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1685,10 +1731,7 @@ function _picocli_metal_power_cycle() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1733,10 +1776,7 @@ function _picocli_metal_power_reset() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1781,10 +1821,7 @@ function _picocli_metal_boot_pxe() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1829,10 +1866,7 @@ function _picocli_metal_boot_disk() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1877,10 +1911,7 @@ function _picocli_metal_boot_bios() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1925,10 +1956,7 @@ function _picocli_metal_boot_cdrom() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1955,10 +1983,7 @@ function _picocli_metal_pool_status() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -1985,10 +2010,7 @@ function _picocli_metal_pool_target() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2021,10 +2043,7 @@ function _picocli_metal_pool_forecast() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2057,10 +2076,7 @@ function _picocli_metal_pool_warm() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2099,10 +2115,7 @@ function _picocli_metal_host_list() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2129,10 +2142,7 @@ function _picocli_metal_host_show() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2159,10 +2169,7 @@ function _picocli_metal_host_remove() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2189,10 +2196,7 @@ function _picocli_metal_host_history() {
 
   case ${prev_word} in
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2222,10 +2226,7 @@ function _picocli_metal_host_quarantine() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2255,10 +2256,7 @@ function _picocli_metal_host_release() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2266,6 +2264,73 @@ function _picocli_metal_host_release() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=$(_metal_names host list)
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `export` subcommand.
+function _picocli_metal_state_export() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'-o' '--out' '--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `import` subcommand.
+function _picocli_metal_state_import() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local arg_opts="'--state'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--state')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "import" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2288,10 +2353,7 @@ function _picocli_metal_ansible_inventory() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2357,10 +2419,7 @@ function _picocli_metal_lab_up() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2396,10 +2455,7 @@ function _picocli_metal_lab_down() {
       return
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 
@@ -2438,10 +2494,7 @@ function _picocli_metal_agent_build() {
       return $?
       ;;
     '--state')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
   esac
 

@@ -80,5 +80,13 @@ final class Examples {
             Map.entry("agent", List.of("metal agent build --out agent", "Build the provisioning agent.")),
             Map.entry("agent build", List.of("metal agent build --out agent --debs ~/.cache/metal/debs",
                     "Build it from the kernel and busybox .deb files downloaded there.")),
+            Map.entry("onboard", List.of("metal onboard rack.csv --leases /var/lib/misc/dnsmasq.leases "
+                    + "--profiles profiles --site site.yaml --out dhcp",
+                    "Import, find, scrape and match a new rack; report which servers to pull.")),
+            Map.entry("state", List.of("metal state export -o state-export.json", "Keep the whole state as JSON.")),
+            Map.entry("state export", List.of("metal state export -o state-export.json",
+                    "The whole state as one JSON document, mode 0600.")),
+            Map.entry("state import", List.of("METAL_STATE=postgresql://ops@db/metal metal state import state-export.json",
+                    "Move a local state into PostgreSQL.")),
             Map.entry("completion", List.of("source <(metal completion bash)", "Complete metal's commands in bash.")));
 }
