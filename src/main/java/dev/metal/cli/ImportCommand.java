@@ -58,8 +58,13 @@ public final class ImportCommand extends BaseCommand {
 
     /** The help lists the columns the reader knows, from the reader's own table. */
     static String[] columnHelp() {
-        return RackCsv.COLUMNS.entrySet().stream()
-                .map(e -> String.format("  %-13s %s", e.getKey(), e.getValue()))
-                .toArray(String[]::new);
+        List<String> lines = new java.util.ArrayList<>();
+        RackCsv.COLUMNS.forEach((column, what) -> {
+            List<String> wrapped = HelpFormat.wrap(what, 80 - 16, 80 - 16);
+            for (int i = 0; i < wrapped.size(); i++) {
+                lines.add(String.format("  %-13s %s", i == 0 ? column : "", wrapped.get(i)));
+            }
+        });
+        return lines.toArray(String[]::new);
     }
 }

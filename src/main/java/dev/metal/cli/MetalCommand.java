@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "  The state is --state FILE, else $METAL_STATE, else",
             "  $XDG_STATE_HOME/metal/state.json (~/.local/state/metal/state.json): a SQLite",
-            "  database (mode 0600) that also holds the journal of every change. A JSON state of an",
-            "  earlier metal is moved into it on first use and kept as FILE.json-backup.",
+            "  database (mode 0600) that also holds the journal of every change. A JSON",
+            "  state of an earlier metal is moved into it on first use and kept as",
+            "  FILE.json-backup.",
             "  A postgresql://[user@]host[:port]/database URL keeps the state in PostgreSQL;",
             "  the password comes from password=env:VAR or password=file:PATH in the URL,",
             "  $PGPASSWORD or ~/.pgpass, and is never printed."
@@ -88,8 +89,21 @@ public final class MetalCommand implements Runnable {
         return base.resolve("metal/state.json");
     }
 
-    /** 'host list --state ready' filtered by host state before --in did: say so, not "no such folder". */
+    /**
+     * 'host list --state ready' filtered by host state before --in did: say so, not "no such
+     * folder". A state file in a folder that does not exist is a typo, not an empty fleet, for
+     * reads as for writes (the default folder is made on first use).
+     */
     void checkStateName() {
+        String location = stateLocation();
+        if (!defaultState() && !Stores.isDatabaseUrl(location)) {
+            Path dir = Path.of(location).toAbsolutePath().getParent();
+            if (dir != null && !java.nio.file.Files.isDirectory(dir)
+                    && java.util.Arrays.stream(dev.metal.model.HostState.values()).noneMatch(s -> s.label().equals(location))) {
+                throw new dev.metal.model.BadInputException("the folder of the state file " + location
+                        + " does not exist: " + dir + " (create it, or give another --state)");
+            }
+        }
         if (state != null && !state.contains("/") && !java.nio.file.Files.exists(Path.of(state))
                 && java.util.Arrays.stream(dev.metal.model.HostState.values()).anyMatch(s -> s.label().equals(state))) {
             throw new dev.metal.model.BadInputException("--state names the state file; to list the hosts in state "

@@ -124,7 +124,8 @@ public final class Preflight {
         List<String> p = new ArrayList<>();
         check(p, site, osName, "kernel", os.kernel(), files, true);
         check(p, site, osName, "initrd", os.initrd(), files, true);
-        check(p, site, osName, "image", os.image(), files, false);
+        // An image given as a file name is one of the boot server's files.
+        check(p, site, osName, "image", os.imageIsFile() ? "/files/" + os.image() : os.image(), files, false);
         return p;
     }
 

@@ -70,7 +70,7 @@ class CliErrorsTest {
         Path missing = dir.resolve("no-such-folder/state.json");
         CliRun run = CliRun.metal(missing, "host", "list");
         assertEquals(ExitCodes.BAD_INPUT, run.exitCode, run.toString());
-        assertTrue(run.err.contains("state file " + missing + ": folder " + missing.getParent() + " does not exist"),
+        assertTrue(run.err.contains("the folder of the state file " + missing + " does not exist: " + missing.getParent()),
                 run.err);
         run = CliRun.metal(Map.of(), "--state", missing.toString(), "import", dir.resolve("rack.csv").toString());
         assertEquals(ExitCodes.BAD_INPUT, run.exitCode, run.toString());

@@ -59,7 +59,8 @@ public class JsonSchemaTest {
             Map.entry("host remove", "host-remove"), Map.entry("host history", "host-history"),
             Map.entry("host quarantine", "host-quarantine"), Map.entry("host release", "host-quarantine"),
             Map.entry("ansible inventory", "ansible-inventory"), Map.entry("demo", "demo"),
-            Map.entry("agent build", "agent-build"),
+            Map.entry("agent build", "agent-build"), Map.entry("onboard", "onboard"),
+            Map.entry("state export", "state-export"), Map.entry("state import", "state-import"),
             Map.entry("lab up", "lab-up"), Map.entry("lab down", "lab-down"), Map.entry("completion", "completion")));
 
     static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
@@ -118,6 +119,9 @@ public class JsonSchemaTest {
             check("profile suggest", "profile", "suggest", "lab-r1-n01");
             check("site set", "site", "set", labDir.resolve("site.yaml").toString());
             check("site show", "site", "show");
+            check("onboard", "onboard", csv, "--leases", labDir.resolve("dnsmasq.leases").toString(), "--port",
+                    Integer.toString(lab.bmcPort()), "--profiles", profiles, "--site",
+                    labDir.resolve("site.yaml").toString(), "--out", dir.resolve("dhcp").toString());
             check("render", "render", "preseed", "lab-r1-n01");
             check("render", "render", "networkd", "--all", "--out", dir.resolve("rendered").toString());
             check("template list", "template", "list");
@@ -129,9 +133,10 @@ public class JsonSchemaTest {
             for (String device : new String[] {"pxe", "disk", "bios", "cdrom"}) {
                 check("boot " + device, "boot", device, "lab-r2-n01");
             }
-            check("provision", "provision", "--profile", "lab-1u-compute", "--dry-run", "--os", "debian-12");
+            check("provision", "provision", "--profile", "lab-1u-compute", "--dry-run", "--os", "debian-12",
+                    "--no-ssh-keys", "--files", labDir.resolve("files").toString(), "--listen", "127.0.0.1:" + bootPort);
             check("provision", "provision", "lab-r2-n02", "--os", "debian-12", "--listen", "127.0.0.1:" + bootPort,
-                    "--files", labDir.resolve("files").toString(), "--timeout", "20s");
+                    "--files", labDir.resolve("files").toString(), "--timeout", "20s", "--no-ssh-keys");
             check("pool target", "pool", "target", "lab-2u-storage", "1");
             check("pool status", "pool", "status");
             check("pool forecast", "pool", "forecast");
@@ -149,6 +154,12 @@ public class JsonSchemaTest {
         check("host remove", "host", "remove", "lab-r1-n01");
         check("ansible inventory", "ansible", "inventory", "--list");
         check("completion", "completion", "bash");
+        Path export = dir.resolve("export.json");
+        check("state export", "state", "export", "-o", export.toString());
+        Path exported = state;
+        state = dir.resolve("imported.json");
+        check("state import", "state", "import", export.toString());
+        state = exported;
         Path otherLab = dir.resolve("lab2");
         check("lab up", "lab", "up", "--hosts", "1", "--dir", otherLab.toString(), "--bmc-port",
                 Integer.toString(freePort()), "--boot-server", "http://127.0.0.1:" + freePort(), "--for", "200ms");

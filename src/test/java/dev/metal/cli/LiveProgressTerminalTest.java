@@ -103,7 +103,7 @@ class LiveProgressTerminalTest {
                 assertEquals(0, run.exitCode, run.toString());
             }
             String provision = launcher() + " --state " + state + " provision --os debian-12 --listen 127.0.0.1:"
-                    + bootPort + " --files " + dir.resolve("files") + " --timeout 60s ";
+                    + bootPort + " --files " + dir.resolve("files") + " --timeout 60s --no-ssh-keys ";
 
             List<String> screens = onTerminal(tmux, provision + "lab-r1-n02");
             String last = screens.get(screens.size() - 1);

@@ -32,7 +32,7 @@ class StateCommandTest {
         Path state = dir.resolve("state.json");
         CliRun run = CliRun.metal(state, "host", "list", "--json");
         assertEquals(0, run.exitCode, run.toString());
-        assertEquals("[ ]", run.out.strip());
+        assertEquals("{\n  \"hosts\" : [ ]\n}", run.out.strip());
         assertFalse(Files.exists(state));
     }
 

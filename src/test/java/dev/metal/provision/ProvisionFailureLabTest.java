@@ -87,7 +87,7 @@ class ProvisionFailureLabTest {
 
     private Map<String, String> states() throws Exception {
         Map<String, String> out = new HashMap<>();
-        for (JsonNode h : Json.mapper().readTree(metal("--json", "host", "list").out)) {
+        for (JsonNode h : Json.mapper().readTree(metal("--json", "host", "list").out).get("hosts")) {
             out.put(h.get("hostname").asText(), h.get("state").asText());
         }
         return out;

@@ -68,7 +68,7 @@ class ProvisionPreflightLabTest {
         for (Lab.Server s : lab.servers()) {
             assertEquals(0, s.bmc.requests(), s.hostname + "'s BMC was asked something: " + run);
         }
-        for (JsonNode h : Json.mapper().readTree(metal("--json", "host", "list").out)) {
+        for (JsonNode h : Json.mapper().readTree(metal("--json", "host", "list").out).get("hosts")) {
             assertEquals("ready", h.get("state").asText(), h.toString());
         }
         String journal = Files.exists(dir.resolve("state.json.journal"))

@@ -60,7 +60,7 @@ class ProvisionProcessPostgresTest extends ProvisionProcessTest {
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        CliRun resumed = fleet.metal(fleet.args("provision", "--resume", "--timeout", "30s"));
+        CliRun resumed = fleet.metal("provision", "--resume", "--timeout", "30s", "--server", fleet.server.toString());
         assertEquals(0, resumed.exitCode, resumed.toString());
         assertTrue(resumed.out.contains("2 active, 0 failed"), resumed.out);
         assertEquals(HostState.ACTIVE, fleet.get("web-01").state());

@@ -153,7 +153,7 @@ class ProvisionProcessTest {
                 assertEquals(0, p.exitValue(), out + Files.readString(dir.resolve("p" + i + ".out.err")));
                 for (JsonNode slot : Json.mapper().readTree(out).get("slots")) {
                     assertEquals("active", slot.get("status").asText(), slot.toString());
-                    assertTrue(hosts.add(slot.get("host").asText()), "taken twice: " + slot);
+                    assertTrue(hosts.add(slot.get("hostname").asText()), "taken twice: " + slot);
                 }
             }
             assertEquals(8, hosts.size());
@@ -187,7 +187,7 @@ class ProvisionProcessTest {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             assertConsistent();
         }
-        CliRun resumed = fleet.metal(fleet.args("provision", "--resume", "--timeout", "30s"));
+        CliRun resumed = fleet.metal("provision", "--resume", "--timeout", "30s", "--server", fleet.server.toString());
         assertTrue(resumed.exitCode == 0, resumed.toString());
         assertConsistent();
         assertEquals(List.of(), fleet.store.hosts(HostQuery.all().inStates(HostState.PROVISIONING)), "all resumed");
