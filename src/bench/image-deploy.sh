@@ -47,12 +47,12 @@ echo "image deploy (TCG, $(nproc) cores): lab-image $((raw_bytes / 1048576)) MiB
 printf '%-4s %7s %7s %7s %7s %7s %8s %12s\n' run agent stream inject kexec phone total 'write MB/s'
 for run in $(seq 1 "$runs"); do
   start=$(now_ms)
-  "$metal" provision "$host" --os lab-image --via redfish --listen "127.0.0.1:$boot_port" \
+  "$metal" provision "$host" --os lab-image --no-ssh-keys --via redfish --listen "127.0.0.1:$boot_port" \
     --files "$work/lab/files" --timeout 300s --json > "$work/provision.json" || true
   "$metal" --json host history "$host" > "$work/history.json"
   read -r booted written injected kexec phoned seconds < <(python3 - "$work/history.json" <<'PY'
 import json, sys, datetime, re
-entries = json.load(open(sys.argv[1]))
+entries = json.load(open(sys.argv[1]))["events"]  # host history --json: {"events": [...]}
 def ms(e): return int(datetime.datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp() * 1000)
 last, seconds = {}, "0"
 for e in entries:

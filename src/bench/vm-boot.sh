@@ -54,14 +54,14 @@ for run in $(seq 1 "$runs"); do
     done ) &
   watcher=$!
   start=$(now_ms)
-  "$metal" provision "$host" --os agent --listen "127.0.0.1:$boot_port" --files "$work/lab/files" \
+  "$metal" provision "$host" --os agent --no-ssh-keys --listen "127.0.0.1:$boot_port" --files "$work/lab/files" \
     --timeout 300s --json > "$work/provision.json"
   kill "$watcher" 2> /dev/null || true
   power=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["slots"][0]["powerCommandMs"])' "$work/provision.json")
   "$metal" --json host history "$host" > "$work/history.json"
   read -r script booted phoned < <(python3 - "$work/history.json" <<'PY'
 import json, sys, datetime
-entries = json.load(open(sys.argv[1]))
+entries = json.load(open(sys.argv[1]))["events"]  # host history --json: {"events": [...]}
 def ms(e): return int(datetime.datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp() * 1000)
 last = {}
 for e in entries:
