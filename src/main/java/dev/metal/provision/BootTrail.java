@@ -54,6 +54,7 @@ final class BootTrail {
     static Cause classify(List<JournalEntry> entries, String waited) {
         JournalEntry script = null;
         JournalEntry config = null;
+        JournalEntry alarm = null;
         for (JournalEntry e : entries) {
             Map<String, Object> d = e.detail();
             String event = e.event();
@@ -85,6 +86,7 @@ final class BootTrail {
                     return new Cause("refused:" + reason, true, what + " refused: " + reason);
                 }
                 case "boot-script" -> script = script == null ? e : script;
+                case "boot-alarm" -> alarm = alarm == null ? e : alarm;
                 case "boot-config" -> config = config == null ? e : config;
                 case "boot-file" -> {
                     Object status = d.get("status");
@@ -96,6 +98,13 @@ final class BootTrail {
                 }
                 default -> { }
             }
+        }
+        if (config == null && alarm != null) {
+            // The attempt's script went to one address; the host (or someone) asked from another and was refused.
+            Map<String, Object> d = alarm.detail();
+            return new Cause("refused:served-elsewhere", true, "script refused: the boot script of this attempt went to "
+                    + d.get("servedTo") + " first, then " + d.get("from") + " asked for it (someone else holds the "
+                    + "token, or the host's address changed during PXE; see 'metal host history')");
         }
         if (script == null) {
             return new Cause("no-script", true, "never asked for its iPXE script within " + waited

@@ -130,10 +130,8 @@ public final class StoreBootBackend implements BootBackend {
 
     @Override
     public void journalAlarm(String hostname, Map<String, Object> detail) {
-        store.update(tx -> {
-            tx.journal(hostname, "boot-alarm", detail);
-            return null;
-        });
+        // With the attempt, so that provision can name the refused script as the step that failed.
+        journalRequest(hostname, "boot-alarm", detail);
     }
 
     @Override

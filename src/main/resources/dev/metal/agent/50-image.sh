@@ -78,6 +78,7 @@ http_get() {
     case "$status" in
       "HTTP/1."?" 200"*) [ "$2" = 0 ] || exit 3 ;;
       "HTTP/1."?" 206"*) ;;
+      "") exit 4 ;;
       *) exit 2 ;;
     esac
     cat
@@ -87,6 +88,10 @@ cr=$(printf '\r')
 got=0
 total=
 tries=0
+# A server that does not answer at all (metal stopped and run again with --resume) is waited
+# for; one that answers with an error is not.
+waited=0
+server_wait=${METAL_SERVER_WAIT:-900}
 start=$(cut -d' ' -f1 /proc/uptime)
 while :; do
   wc -c < "$RUN/count.fifo" > "$RUN/count" &
@@ -103,7 +108,15 @@ while :; do
       case "$fetched" in
         2) exec 3>&-; wait $writer; fail "image fetch refused: $(cat "$RUN/http.status")" ;;
         3) exec 3>&-; wait $writer; fail "image server ignores Range and the stream was cut at byte $got" ;;
+        4)
+          [ "$waited" -lt "$server_wait" ] || { exec 3>&-; wait $writer; fail "no answer from the image server for $waited s at byte $got"; }
+          [ "$waited" = 0 ] && say "no answer from the image server at byte $got; trying again for up to $server_wait s"
+          sleep 2
+          waited=$((waited + 2))
+          continue
+          ;;
       esac
+      waited=0
       # The whole length, from Content-Range (206) or Content-Length (200).
       if [ -z "$total" ]; then
         total=$(sed -n 's/^[Cc]ontent-[Rr]ange: *bytes [0-9]*-[0-9]*\/\([0-9]*\).*/\1/p' "$RUN/http.headers")

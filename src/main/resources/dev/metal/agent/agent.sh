@@ -19,11 +19,33 @@ for word in $(cat /proc/cmdline); do
 done
 URL=${URL%/}
 
-# POSTs a stage report; the reason loses characters that would break the JSON.
+# POSTs JSON to a boot server path. When the server does not answer at all (metal stopped and
+# run again with --resume, a switch port flapping), it tries again every 5 s for up to
+# $SERVER_WAIT s; a server that answers with an error ends it at once.
+SERVER_WAIT=900
+post() {
+  waited=0
+  while :; do
+    timeout 10 wget -q -O /dev/null --header 'Content-Type: application/json' \
+      --post-data "$2" "$URL$1?token=$TOKEN" 2> /tmp/post.err && return 0
+    grep -q 'server returned error' /tmp/post.err && return 1
+    [ "$waited" -lt "$SERVER_WAIT" ] || return 1
+    [ "$waited" = 0 ] && say "no answer from $URL ($(cat /tmp/post.err)); trying again for up to $SERVER_WAIT s"
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
+# POSTs a stage report; the reason loses characters that would break the JSON. A "working"
+# report is tried once: the work goes on whether or not the server heard of it.
 report() {
   reason=$(printf '%s' "$2" | tr -d '"\\\n' | cut -c1-300)
-  timeout 10 wget -q -O /dev/null --header 'Content-Type: application/json' \
-    --post-data "{\"stage\":\"$1\",\"reason\":\"$reason\"}" "$URL/report/$HOST?token=$TOKEN"
+  if [ "$1" = working ]; then
+    timeout 10 wget -q -O /dev/null --header 'Content-Type: application/json' \
+      --post-data "{\"stage\":\"$1\",\"reason\":\"$reason\"}" "$URL/report/$HOST?token=$TOKEN" 2>/dev/null
+  else
+    post "/report/$HOST" "{\"stage\":\"$1\",\"reason\":\"$reason\"}"
+  fi
 }
 
 fail() {
@@ -81,13 +103,9 @@ for step in /lib/metal/steps/*.sh; do
 done
 
 report done "all steps done" || say "could not report done"
-for try in 1 2 3 4 5; do
-  if timeout 10 wget -q -O /dev/null --header 'Content-Type: application/json' \
-      --post-data "{\"hostname\":\"$HOST\"}" "$URL/phone-home/$HOST?token=$TOKEN"; then
-    say "phoned home"
-    exit 0
-  fi
-  sleep 1
-done
-say "failed: phone-home refused"
+if post "/phone-home/$HOST" "{\"hostname\":\"$HOST\"}"; then
+  say "phoned home"
+  exit 0
+fi
+say "failed: phone-home refused: $(cat /tmp/post.err)"
 exit 1

@@ -20,7 +20,7 @@ say() { echo "metal-agent: $*"; }
 # POSTs a stage report (booted, working, done, failed) with a reason.
 report() {
   reason=$(printf '%s' "$2" | tr -d '"\\\n' | cut -c1-300)
-  wget -q -O /dev/null --header 'Content-Type: application/json' \
+  timeout 10 wget -q -O /dev/null --header 'Content-Type: application/json' \
     --post-data "{\"stage\":\"$1\",\"reason\":\"$reason\"}" "$URL/report/$HOST?token=$TOKEN"
 }
 

@@ -48,6 +48,9 @@ class ImageStepTest {
     static final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
     /** Bytes after which the next image response is cut (0: none). */
     static final AtomicInteger cutAfter = new AtomicInteger();
+    /** Image connections to close without an answer after the next cut, as by a server that is gone a while. */
+    static final AtomicInteger goneAfterCut = new AtomicInteger();
+    static final AtomicInteger unanswered = new AtomicInteger();
     static volatile String deploy;
 
     Path sys;
@@ -115,9 +118,11 @@ class ImageStepTest {
                     out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     continue;
                 }
+                if (unanswered.getAndUpdate(n -> Math.max(0, n - 1)) > 0) continue;
                 ranges.add(range == null ? "none" : range);
                 int start = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
                 int cut = cutAfter.getAndSet(0);
+                if (cut > 0) unanswered.set(goneAfterCut.getAndSet(0));
                 String head = (range == null ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes "
                         + start + "-" + (xz.length - 1) + "/" + xz.length + "\r\n")
                         + "Content-Length: " + (xz.length - start) + "\r\nConnection: close\r\n\r\n";
@@ -142,6 +147,8 @@ class ImageStepTest {
         reports.clear();
         ranges.clear();
         cutAfter.set(0);
+        unanswered.set(0);
+        goneAfterCut.set(0);
         deploy = description(xzSum);
     }
 
@@ -175,7 +182,7 @@ class ImageStepTest {
         return Tools.run(List.of(busyboxBin.resolve("sh").toString(), lib.resolve("50-image.sh").toString()),
                 Map.of("PATH", busyboxBin.toString(), "METAL_SYS", sys.toString(), "METAL_DEV", dev.toString(),
                         "METAL_RUN", run.toString(), "METAL_LIB", lib.toString(),
-                        "METAL_CMDLINE", sys.getParent().resolve("cmdline").toString()),
+                        "METAL_CMDLINE", sys.getParent().resolve("cmdline").toString(), "METAL_SERVER_WAIT", "20"),
                 Duration.ofSeconds(120));
     }
 
@@ -208,6 +215,29 @@ class ImageStepTest {
         assertArrayEquals(raw, java.util.Arrays.copyOf(Files.readAllBytes(dev.resolve("nvme0n1")), raw.length));
         assertEquals(List.of("bytes=0-", "bytes=" + xz.length / 3 + "-"), ranges);
         assertTrue(r.output().contains("image stream cut at byte " + xz.length / 3 + "; resuming"), r.output());
+    }
+
+    @Test
+    void aServerThatStopsAnsweringIsWaitedForAndTheStreamGoesOn() throws IOException {
+        disk("nvme0n1", "BOOT0001", "QEMU NVMe Ctrl");
+        cutAfter.set(xz.length / 2);
+        goneAfterCut.set(3);
+        Tools.Run r = step();
+        assertEquals(0, r.exit(), r.output());
+        assertArrayEquals(raw, java.util.Arrays.copyOf(Files.readAllBytes(dev.resolve("nvme0n1")), raw.length));
+        assertEquals(List.of("bytes=0-", "bytes=" + xz.length / 2 + "-"), ranges);
+        assertTrue(r.output().contains("no answer from the image server at byte " + xz.length / 2 + "; trying again"),
+                r.output());
+    }
+
+    @Test
+    void aServerThatAnswersWithAnErrorFailsTheStepAtOnce() throws IOException {
+        disk("nvme0n1", "BOOT0001", "QEMU NVMe Ctrl");
+        deploy = description(xzSum).replace("/files/image.raw.xz", "/files/gone.raw.xz");
+        Tools.Run r = step();
+        assertEquals(1, r.exit(), r.output());
+        assertEquals("image fetch refused: HTTP/1.1 404 Not Found", reason());
+        assertTrue(!r.output().contains("trying again"), r.output());
     }
 
     @Test

@@ -27,7 +27,7 @@ class VmLabTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vms = new VmFixture(dir, 4, true, false, null);
+        vms = new VmFixture(dir, 5, true, false, null);
     }
 
     @AfterAll
@@ -105,6 +105,47 @@ class VmLabTest {
         vms.lab.server(host).vm.powerOff();
         serve.interrupt();
         serve.join(10_000);
+    }
+
+    @Test
+    void aVmWhoseScriptIsRefusedIsQuarantinedWithThatStepNamed() throws Exception {
+        String host = "lab-r1-n05";
+        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return vms.provision(host, "agent", "redfish", "45s");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        // Someone at another address takes the attempt's script while the VM's firmware starts; the VM is refused.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        dev.metal.model.Host h = dev.metal.testing.TestState.hosts(vms.state).get(host);
+        while (h.provisioning() == null || h.provisioning().token() == null) {
+            assertTrue(System.nanoTime() < deadline && !run.isDone(), "never claimed: " + (run.isDone() ? run.get() : ""));
+            Thread.sleep(50);
+            h = dev.metal.testing.TestState.hosts(vms.state).get(host);
+        }
+        String taken = fetchFrom("127.0.0.2", vms.bootPort, "/ipxe/" + h.mgmtMac());
+        assertTrue(taken.contains("metal.token="), "the first asker got the attempt's script: " + taken);
+        JsonNode slot = run.get();
+        assertEquals("failed", slot.get("status").asText(), slot + vms.console(host));
+        String reason = slot.get("attempts").get(0).get("reason").asText();
+        assertTrue(reason.contains("script refused: the boot script of this attempt went to 127.0.0.2 first, then "
+                + "127.0.0.1 asked for it"), reason + vms.console(host));
+        JsonNode shown = vms.host(host);
+        assertEquals("quarantined", shown.get("state").asText());
+        assertTrue(shown.get("stateReason").asText().contains("script refused"), shown.toString());
+        // The VM did ask, and got the script of a host that is not provisioning: no agent ever started.
+        assertTrue(!Files.readString(vms.lab.server(host).vm.console()).contains("metal-agent"), vms.console(host));
+    }
+
+    /** An HTTP GET sent from a local address of the test's choosing, as by another machine. */
+    private static String fetchFrom(String local, int port, String path) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port, java.net.InetAddress.getByName(local), 0)) {
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static void awaitPort(int port) throws InterruptedException {

@@ -49,6 +49,15 @@ class BootTrailTest {
         assertEquals("booted the installer (it fetched its preseed.cfg) but never phoned home within 1m", noPhoneHome.text());
         assertFalse(noPhoneHome.systemic(), "an installer that never phones home points at the machine (disk, NIC)");
 
+        JournalEntry alarm = e("boot-alarm", Map.of("from", "10.0.0.9", "servedTo", "10.0.0.5",
+                "reason", "boot script of this attempt already served to another address"));
+        BootTrail.Cause elsewhere = classify(SCRIPT, alarm);
+        assertTrue(elsewhere.text().startsWith("script refused: the boot script of this attempt went to 10.0.0.5 first, "
+                + "then 10.0.0.9 asked for it"), elsewhere.text());
+        assertTrue(elsewhere.systemic());
+        assertEquals("no-phone-home", classify(SCRIPT, KERNEL, e("boot-config", Map.of("kind", "user-data")), alarm).key(),
+                "a new address after the installer got its config is no refused script");
+
         BootTrail.Cause failed = classify(SCRIPT, KERNEL, e("install-failed", Map.of("message", "no disk nvme0")));
         assertEquals("install reported failure: no disk nvme0", failed.text());
         assertFalse(failed.systemic());
