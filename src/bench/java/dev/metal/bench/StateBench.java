@@ -118,6 +118,12 @@ public final class StateBench {
         double[] list = times(() -> cli(e, bigState, "--json", "host", "list"));
         System.out.printf("%-10s %-34s %12s %10.3f s %7s   %s%n", e.name(), "host list --json", "", median(list), "",
                 "< 1 s at 10,000");
+        Path launcher = Path.of("target/metal/bin/metal");
+        if (Files.isExecutable(launcher)) {
+            double[] own = times(() -> launch(launcher, bigState, "--json", "host", "list"));
+            System.out.printf("%-10s %-34s %12s %10.3f s %7s   %s%n", e.name(), "host list --json, own JVM", "",
+                    median(own), "", "as a user runs it");
+        }
         double[] imports = new double[e.name().equals("json") ? 1 : 3];
         for (int i = 0; i < imports.length; i++) {
             String fresh = e.newState();
@@ -177,6 +183,19 @@ public final class StateBench {
         int code = Cli.run(context, services, args);
         double s = (System.nanoTime() - t0) / 1e9;
         if (code != 0) throw new IllegalStateException(String.join(" ", args) + " exited " + code);
+        return s;
+    }
+
+    /** The command through the launcher, in a JVM of its own, output discarded; seconds. */
+    static double launch(Path launcher, String state, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--state", state));
+        cmd.addAll(List.of(args));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        int code = p.waitFor();
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (code != 0) throw new IllegalStateException(String.join(" ", cmd) + " exited " + code);
         return s;
     }
 

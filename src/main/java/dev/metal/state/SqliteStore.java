@@ -24,6 +24,11 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteStore extends SqlStore {
     static final int BUSY_TIMEOUT_MS = 120_000;
+
+    static {
+        SqliteLibrary.useCache();
+    }
+
     private final Path file;
     private final SQLiteDataSource source;
 
