@@ -125,8 +125,7 @@ public final class Demo {
         planned.add(new Planned("Provision " + count + " compute hosts: PXE boot over Redfish, install, phone home"
                 + " (one install fails: that host is quarantined and another takes its place)", Set.of(0), true,
                 "provision", "--profile", "lab-1u-compute", "--count", Integer.toString(count), "--os", "debian-12",
-                "--listen", "127.0.0.1:" + bootPort, "--files", labDir.resolve("files").toString(), "--timeout", "10s",
-                "--no-ssh-keys"));
+                "--listen", "127.0.0.1:" + bootPort, "--files", labDir.resolve("files").toString(), "--timeout", "10s"));
         planned.add(new Planned("Where every host stands now", Set.of(0), false, "host", "list"));
         return planned;
     }

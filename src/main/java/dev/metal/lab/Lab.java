@@ -367,6 +367,7 @@ public final class Lab implements AutoCloseable {
     private final List<Server> servers = new ArrayList<>();
     private final ExecutorService executor;
     private ScheduledExecutorService ipmiPoller;
+    private LabSshKey.Pair sshKey;
     private volatile boolean closed;
 
     private Lab(Options options, Log log, String password) {
@@ -510,8 +511,9 @@ public final class Lab implements AutoCloseable {
         }
         writeAtomically(dir.resolve("rack.csv"), csv.toString());
         writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
-        // The site plan, profiles and boot images the rest of the pipeline needs for this fleet.
-        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount());
+        // The site plan (with the lab's own SSH key), profiles and boot images the rest of the pipeline needs.
+        sshKey = LabSshKey.ensure(dir);
+        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount(), sshKey);
         if (options.vms() > 0) {
             placeAgent(dir.resolve("files").resolve("agent"));
             placeImage(dir);
@@ -638,6 +640,11 @@ public final class Lab implements AutoCloseable {
     public Server server(String hostname) {
         for (Server s : servers) if (s.hostname.equals(hostname)) return s;
         return null;
+    }
+
+    /** The lab's own SSH key pair (DIR/ssh/id_ed25519), whose public key the lab's site plan carries. */
+    public LabSshKey.Pair sshKey() {
+        return sshKey;
     }
 
     /** The rack CSV the lab wrote, to import. */
