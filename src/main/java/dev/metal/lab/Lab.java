@@ -94,21 +94,35 @@ public final class Lab implements AutoCloseable {
     /**
      * What to bring up. {@code racks} 0: one rack per {@value #PER_RACK_DEFAULT} servers.
      * {@code vms}: servers 1..vms are qemu VMs ({@code uefi}: with OVMF), booting the agent
-     * from {@code agent} (a folder with vmlinuz and initrd; null: built from the Debian packages).
+     * from {@code agent} (a folder with vmlinuz and initrd; null: built from the Debian packages);
+     * {@code labImage}: with VMs, the OS image 'lab-image' is built for them too.
      */
     public record Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
                           URI bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms, boolean uefi,
-                          Path agent) {
+                          Path agent, boolean labImage) {
         /** A lab of simulated machines only. */
         public Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
                        URI bootServer, int bmcPort, int ipmiPort, Duration installTime) {
             this(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, 0, false, null);
         }
 
+        /** With VMs, and the lab image built for them. */
+        public Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
+                       URI bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms, boolean uefi, Path agent) {
+            this(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, vms, uefi, agent,
+                    true);
+        }
+
         /** The same lab with servers 1..vms as qemu VMs. */
         public Options withVms(int count, boolean withUefi, Path agentDir) {
             return new Options(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime,
-                    count, withUefi, agentDir);
+                    count, withUefi, agentDir, labImage);
+        }
+
+        /** The same lab without the OS image 'lab-image' (its VMs boot the agent only): it starts sooner. */
+        public Options withoutLabImage() {
+            return new Options(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime,
+                    vms, uefi, agent, false);
         }
 
         public int rackCount() {
@@ -516,7 +530,7 @@ public final class Lab implements AutoCloseable {
         DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount(), sshKey);
         if (options.vms() > 0) {
             placeAgent(dir.resolve("files").resolve("agent"));
-            placeImage(dir);
+            if (options.labImage()) placeImage(dir);
         }
         writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
     }
