@@ -462,7 +462,7 @@ public final class ProvisionService {
                         timing.bootMs(), timing.powerMs(), timing.phoneHomeMs(), sinceStart());
             } catch (Failure f) {
                 // A boot that went wrong: the console tells what the boot server could not see.
-                boolean booting = !java.util.Set.of("bmc", "stopped", "other").contains(f.cause.key());
+                boolean booting = !NOT_BOOTING.contains(f.cause.key());
                 String reason = f.getMessage() + (host != null && booting ? console(host) : "");
                 Verdict verdict = guard.failed(hostname, f.cause);
                 boolean done;
@@ -573,6 +573,8 @@ public final class ProvisionService {
 
     /** Console lines a failure reason ends with. */
     static final int CONSOLE_LINES = 5;
+    /** Failure causes that come before or beside a boot (the BMC, a stop): no console to read. */
+    private static final java.util.Set<String> NOT_BOOTING = java.util.Set.of("bmc", "stopped", "other");
 
     /**
      * The last lines of a failed host's console, when its BMC keeps them, for the reason:
@@ -580,7 +582,8 @@ public final class ProvisionService {
      * and escape sequences dropped. A BMC that cannot say adds nothing.
      */
     private String console(Host host) {
-        Bmcs.Attempt<List<String>> tail = bmcs.control(host, options.protocol(), (bmc, contact) -> bmc.consoleTail(CONSOLE_LINES));
+        Bmcs.Attempt<List<String>> tail = bmcs.control(host, options.protocol(),
+                (bmc, contact) -> bmc.consoleTail(CONSOLE_LINES));
         if (!tail.ok() || tail.value() == null) return "";
         List<String> lines = new ArrayList<>();
         for (String line : tail.value()) {
