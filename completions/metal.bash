@@ -1084,7 +1084,7 @@ function _picocli_metal_demo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
+  local flag_opts="'--vm' '-h' '--help' '-V' '--version' '--json' '-v' '--verbose'"
   local arg_opts="'--dir' '--hosts' '--state'"
 
   type compopt &>/dev/null && compopt +o default

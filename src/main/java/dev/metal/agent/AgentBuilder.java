@@ -43,6 +43,25 @@ public final class AgentBuilder {
         return Debs.defaultFolder();
     }
 
+    /**
+     * What {@link #build} would miss, one line each naming the Debian package or the download:
+     * the kernel and busybox-static .deb files in {@code debs}, dpkg-deb and kexec. Empty when all is there.
+     */
+    public static List<String> missing(Path debs) {
+        List<String> m = new ArrayList<>();
+        for (String[] deb : new String[][] {{KERNEL_PACKAGE, "linux-image-cloud-amd64 $(apt-cache depends "
+                + "linux-image-cloud-amd64 | awk '/Depends: linux-image/ {print $2}')"}, {BUSYBOX_PACKAGE, BUSYBOX_PACKAGE}}) {
+            try {
+                Debs.find(debs, deb[0], deb[1]);
+            } catch (BadInputException e) {
+                m.add(e.getMessage());
+            }
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/dpkg-deb"))) m.add("/usr/bin/dpkg-deb (Debian package dpkg)");
+        if (!Files.isExecutable(KEXEC)) m.add(KEXEC + " (Debian package kexec-tools)");
+        return m;
+    }
+
     /** Builds {@code out/vmlinuz} and {@code out/initrd} from the packages in {@code debs}. */
     public static Built build(Path debs, Path out) {
         Path kernelDeb = Debs.find(debs, KERNEL_PACKAGE, "linux-image-cloud-amd64 $(apt-cache depends "

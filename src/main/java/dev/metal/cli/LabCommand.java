@@ -24,8 +24,9 @@ public final class LabCommand {
 
     @Command(name = "up", description = {"Start the lab in the foreground until interrupted (Ctrl-C, SIGTERM).",
         "It writes DIR/rack.csv, DIR/dnsmasq.leases (BMC MAC -> 127.77.R.N),",
-        "DIR/bmc-password, DIR/lab.pid, and a site plan, profiles and boot images for",
-        "the fleet (DIR/site.yaml, DIR/profiles, DIR/files), prints the commands to run against it,",
+        "DIR/bmc-password, DIR/lab.pid, the lab's own SSH key pair (DIR/ssh/id_ed25519, its",
+        "public key in the site plan), and a site plan, profiles and boot images for the",
+        "fleet (DIR/site.yaml, DIR/profiles, DIR/files), prints the commands to run against it,",
         "and a line 'ready' once every BMC answers.",
         "Faults (--fault N:KIND, N from 1): missing-dimm, nic-wrong-slot, dead-disk,",
         "bmc-timeout, no-phone-home, install-fails."})
@@ -100,6 +101,7 @@ public final class LabCommand {
             json.put("servers", lab.servers().size());
             json.put("bmcPort", lab.bmcPort());
             json.put("millis", took.toMillis());
+            json.put("sshKey", lab.sshKey().privateKey().toAbsolutePath().toString());
             json.put("vms", lab.servers().stream().filter(s -> s.vm != null).map(s -> s.hostname).toList());
             emit(Results.of(json, out -> describe(lab, out, took)));
         }
@@ -120,6 +122,8 @@ public final class LabCommand {
                             s.vm.console().toAbsolutePath());
                 }
             }
+            out.printf("  SSH key:      %s (in the site plan: the provisioned systems let it log in)%n",
+                    lab.sshKey().privateKey().toAbsolutePath());
             out.printf("  boot server:  %s (start it with 'metal serve' or let 'metal provision' run it)%n", o.bootServer());
             for (Lab.Fault f : o.faults()) {
                 out.printf("  fault:        %s on %s%n", f.kind().spec(), servers.get(f.server() - 1).hostname);

@@ -43,9 +43,17 @@ public final class DemoKit {
         Files.writeString(home.resolve(MARKER), "metal demo\n");
     }
 
-    /** The site plan and profiles the jar carries, and stand-ins for the kernel and initrd. */
+    /** The site plan (without SSH keys) and profiles the jar carries, and stand-ins for the kernel and initrd. */
     public static void write(Path home, String bootUrl, int racks) throws IOException {
+        write(home, bootUrl, racks, null);
+    }
+
+    /** The same, with {@code sshKey} (an OpenSSH public key line, or null) as the site plan's SSH key. */
+    public static void write(Path home, String bootUrl, int racks, LabSshKey.Pair sshKey) throws IOException {
+        String keys = sshKey == null ? "" : "# The lab's own SSH key (" + sshKey.privateKey().toAbsolutePath()
+                + "): the provisioned systems let it log in.\nssh_keys:\n  - " + sshKey.publicLine() + "\n";
         String site = resource("site.yaml").replace("http://127.0.0.1:8067", bootUrl)
+                .replace("%SSH_KEYS%", keys)
                 .replace("%RACKS%\n", rackPlans(racks));
         Files.writeString(home.resolve("site.yaml"), site);
         Files.createDirectories(home.resolve("profiles"));

@@ -94,21 +94,35 @@ public final class Lab implements AutoCloseable {
     /**
      * What to bring up. {@code racks} 0: one rack per {@value #PER_RACK_DEFAULT} servers.
      * {@code vms}: servers 1..vms are qemu VMs ({@code uefi}: with OVMF), booting the agent
-     * from {@code agent} (a folder with vmlinuz and initrd; null: built from the Debian packages).
+     * from {@code agent} (a folder with vmlinuz and initrd; null: built from the Debian packages);
+     * {@code labImage}: with VMs, the OS image 'lab-image' is built for them too.
      */
     public record Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
                           URI bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms, boolean uefi,
-                          Path agent) {
+                          Path agent, boolean labImage) {
         /** A lab of simulated machines only. */
         public Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
                        URI bootServer, int bmcPort, int ipmiPort, Duration installTime) {
             this(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, 0, false, null);
         }
 
+        /** With VMs, and the lab image built for them. */
+        public Options(int hosts, int racks, long latencyMs, List<Fault> faults, Path dir, boolean ipmi,
+                       URI bootServer, int bmcPort, int ipmiPort, Duration installTime, int vms, boolean uefi, Path agent) {
+            this(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime, vms, uefi, agent,
+                    true);
+        }
+
         /** The same lab with servers 1..vms as qemu VMs. */
         public Options withVms(int count, boolean withUefi, Path agentDir) {
             return new Options(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime,
-                    count, withUefi, agentDir);
+                    count, withUefi, agentDir, labImage);
+        }
+
+        /** The same lab without the OS image 'lab-image' (its VMs boot the agent only): it starts sooner. */
+        public Options withoutLabImage() {
+            return new Options(hosts, racks, latencyMs, faults, dir, ipmi, bootServer, bmcPort, ipmiPort, installTime,
+                    vms, uefi, agent, false);
         }
 
         public int rackCount() {
@@ -367,6 +381,7 @@ public final class Lab implements AutoCloseable {
     private final List<Server> servers = new ArrayList<>();
     private final ExecutorService executor;
     private ScheduledExecutorService ipmiPoller;
+    private LabSshKey.Pair sshKey;
     private volatile boolean closed;
 
     private Lab(Options options, Log log, String password) {
@@ -511,11 +526,12 @@ public final class Lab implements AutoCloseable {
         }
         writeAtomically(dir.resolve("rack.csv"), csv.toString());
         writeAtomically(dir.resolve("dnsmasq.leases"), leases.toString());
-        // The site plan, profiles and boot images the rest of the pipeline needs for this fleet.
-        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount());
+        // The site plan (with the lab's own SSH key), profiles and boot images the rest of the pipeline needs.
+        sshKey = LabSshKey.ensure(dir);
+        DemoKit.write(dir, options.bootServer().toString().replaceAll("/+$", ""), options.rackCount(), sshKey);
         if (options.vms() > 0) {
             placeAgent(dir.resolve("files").resolve("agent"));
-            placeImage(dir);
+            if (options.labImage()) placeImage(dir);
         }
         writeAtomically(dir.resolve("lab.pid"), ProcessHandle.current().pid() + "\n");
     }
@@ -639,6 +655,11 @@ public final class Lab implements AutoCloseable {
     public Server server(String hostname) {
         for (Server s : servers) if (s.hostname.equals(hostname)) return s;
         return null;
+    }
+
+    /** The lab's own SSH key pair (DIR/ssh/id_ed25519), whose public key the lab's site plan carries. */
+    public LabSshKey.Pair sshKey() {
+        return sshKey;
     }
 
     /** The rack CSV the lab wrote, to import. */

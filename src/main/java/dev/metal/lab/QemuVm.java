@@ -63,14 +63,20 @@ public final class QemuVm {
 
     /** Fails with what to install when qemu, the iPXE ROM or (for UEFI) OVMF is missing. */
     public static void check(boolean uefi) {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(QEMU)) missing.add(QEMU + " (Debian package qemu-system-x86)");
-        if (!Files.isReadable(IPXE_ROM)) missing.add(IPXE_ROM + " (Debian package ipxe-qemu)");
-        if (uefi && !Files.isReadable(OVMF)) missing.add(OVMF + " (Debian package ovmf)");
+        List<String> missing = missing(uefi);
         if (!missing.isEmpty()) {
             throw new SystemicException("lab VMs need " + String.join(", ", missing) + "; install with 'apt-get install "
                     + "qemu-system-x86 ipxe-qemu" + (uefi ? " ovmf" : "") + "'");
         }
+    }
+
+    /** What a VM lacks on this machine, one line each with its Debian package; empty when all is there. */
+    public static List<String> missing(boolean uefi) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(QEMU)) missing.add(QEMU + " (Debian package qemu-system-x86)");
+        if (!Files.isReadable(IPXE_ROM)) missing.add(IPXE_ROM + " (Debian package ipxe-qemu)");
+        if (uefi && !Files.isReadable(OVMF)) missing.add(OVMF + " (Debian package ovmf)");
+        return missing;
     }
 
     public String name() {

@@ -87,6 +87,8 @@ class LabTest {
         assertEquals(6, leases.size());
         assertTrue(leases.get(3).matches("\\d+ " + LabHardware.bmcMac(4) + " 127\\.77\\.2\\.1 \\S+ \\S+"), leases.get(3));
         assertEquals(Long.toString(lab.pid()), Files.readString(dir.resolve("lab.pid")).strip());
+        assertTrue(out.stream().anyMatch(l -> l.matches("\\s+SSH key:\\s+" + java.util.regex.Pattern.quote(
+                dir.toAbsolutePath().resolve("ssh/id_ed25519").toString()) + " .*")), "lab up shows its SSH key: " + out);
 
         // Every BMC answers over HTTPS on its own address, except the one that hangs.
         for (String ip : List.of("127.77.1.1", "127.77.1.2", "127.77.2.1", "127.77.2.2", "127.77.2.3")) {

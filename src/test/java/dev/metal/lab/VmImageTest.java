@@ -86,7 +86,8 @@ class VmImageTest {
         Path disk = vm.disk();
         int root = dev.metal.agent.ImageBuilder.ROOT_PARTITION;
         assertEquals(host + "\n", ImageKit.read(disk, root, "/etc/hostname"));
-        assertEquals(KEY + "\n", ImageKit.read(disk, root, "/root/.ssh/authorized_keys"));
+        // The site plan's key (the lab's own), then --ssh-key's.
+        assertEquals(vms.lab.sshKey().publicLine() + "\n" + KEY + "\n", ImageKit.read(disk, root, "/root/.ssh/authorized_keys"));
         CliRun networkd = CliRun.metal(vms.state, "render", "networkd", host, "--out", dir.resolve("networkd").toString());
         assertEquals(0, networkd.exitCode, networkd.toString());
         try (var files = Files.list(dir.resolve("networkd"))) {

@@ -93,7 +93,11 @@ class ProvisionPreflightLabTest {
     @Test
     void everyProblemIsOneLineAndNothingIsTouched() throws Exception {
         Path files = labHome.resolve("lab/files");
-        // No SSH keys anywhere, and a boot server on another port than the site plan sends machines to.
+        // No SSH keys anywhere (the lab's site plan without its own key), and a boot server on
+        // another port than the site plan sends machines to.
+        String keyless = Files.readString(labHome.resolve("lab/site.yaml")).replaceAll("(?m)^ssh_keys:\n  - .*\n", "");
+        Files.writeString(dir.resolve("keyless.yaml"), keyless);
+        ok(metal("site", "set", dir.resolve("keyless.yaml").toString()));
         CliRun run = metal("provision", "lab-r1-n02", "--os", "debian-12", "--files", files.toString(),
                 "--listen", "127.0.0.1:" + Fleet.freePort());
         assertEquals(2, run.exitCode, run.toString());
