@@ -25,7 +25,7 @@ final class VmFixture implements AutoCloseable {
     final int bootPort;
     final Lab lab;
 
-    VmFixture(Path dir, int hosts, boolean ipmi, boolean uefi, String extraOs) throws IOException {
+    VmFixture(Path dir, int hosts, boolean ipmi, boolean uefi, boolean labImage) throws IOException {
         Tools.require("qemu-system-x86_64", "qemu-system-x86");
         if (!Files.exists(QemuVm.IPXE_ROM)) throw new AssertionError(QemuVm.IPXE_ROM + " missing: install ipxe-qemu");
         if (uefi && !Files.exists(QemuVm.OVMF)) throw new AssertionError(QemuVm.OVMF + " missing: install ovmf");
@@ -40,18 +40,12 @@ final class VmFixture implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + bootPort), freePort(),
                 ipmi ? IpmiSimProcess.freeUdpPort() : Lab.DEFAULT_IPMI_PORT, Duration.ofMillis(200))
                 .withVms(hosts, uefi, agent);
-        lab = Lab.start(options);
+        // The OS image 'lab-image' takes a while to build; only the classes that deploy it build it.
+        lab = Lab.start(labImage ? options : options.withoutLabImage());
         try {
             lab.awaitReady(Duration.ofSeconds(30));
             state = dir.resolve("state.json");
-            Path labDir = dir.resolve("lab");
-            if (extraOs != null) Files.writeString(labDir.resolve("site.yaml"), Files.readString(labDir.resolve("site.yaml")) + extraOs);
-            ok(CliRun.metal(state, "import", labDir.resolve("rack.csv").toString()));
-            ok(CliRun.metal(state, "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(),
-                    "--port", Integer.toString(lab.bmcPort())));
-            ok(CliRun.metal(state, "scrape", "--all"));
-            ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
-            ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
+            LabState.ready(state, lab, dir.resolve("lab"));
         } catch (RuntimeException | Error e) {
             lab.close();
             throw e;

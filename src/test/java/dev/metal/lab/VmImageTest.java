@@ -34,7 +34,7 @@ class VmImageTest {
     @BeforeAll
     static void start() throws Exception {
         // A second OS with the same image and a wrong checksum.
-        vms = new VmFixture(dir, 3, false, false, null);
+        vms = new VmFixture(dir, 3, false, false, true);
         Path site = dir.resolve("lab/site.yaml");
         String text = Files.readString(site);
         String sha = text.replaceAll("(?s).*lab-image:.*?sha256: ([0-9a-f]{64}).*", "$1");

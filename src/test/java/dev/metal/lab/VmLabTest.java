@@ -27,7 +27,7 @@ class VmLabTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vms = new VmFixture(dir, 5, true, false, null);
+        vms = new VmFixture(dir, 5, true, false, false);
     }
 
     @AfterAll

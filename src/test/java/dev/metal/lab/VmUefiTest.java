@@ -19,7 +19,7 @@ class VmUefiTest {
 
     @Test
     void underUefiTheVmBootsTheAgentToActive() throws Exception {
-        try (VmFixture vms = new VmFixture(dir, 1, false, true, null)) {
+        try (VmFixture vms = new VmFixture(dir, 1, false, true, false)) {
             String host = "lab-r1-n01";
             JsonNode slot = vms.provision(host, "agent", "redfish", "240s");
             assertEquals("active", slot.get("status").asText(), slot + vms.console(host));
