@@ -71,6 +71,11 @@ class ScrapeKillTest {
         try (Store store = open(discovered)) {
             before = Snapshot.of(store);
         }
+        byte[] header = new byte[16];
+        try (java.io.InputStream in = Files.newInputStream(discovered)) {
+            assertEquals(16, in.readNBytes(header, 0, 16));
+        }
+        assertEquals("SQLite format 3\0", new String(header, StandardCharsets.US_ASCII), "the default engine is SQLite");
         assertEquals(HOSTS, before.hosts.size());
         for (Host h : before.hosts.values()) {
             assertEquals(HostState.DISCOVERED, h.state(), h.hostname());
@@ -126,7 +131,9 @@ class ScrapeKillTest {
             }
 
             // The scrape after the kill finishes, and every host is inventoried.
-            run(state, 0, "scrape", "--all");
+            CliRun again = CliRun.metal(state, "scrape", "--all");
+            assertEquals(0, again.exitCode, "scrape after a kill " + kill.name + ": " + again);
+            assertTrue(again.out.contains(HOSTS + " ok, 0 failed"), again.out);
             try (Store store = open(state)) {
                 assertEquals(HOSTS, assertConsistent(store, killed, "scraped again after a kill " + kill.name));
             }
@@ -257,13 +264,5 @@ class ScrapeKillTest {
             assertTrue(Files.notExists(discovered.resolveSibling(discovered.getFileName() + suffix)), suffix);
         }
         return state;
-    }
-
-    private static String run(Path state, int exit, String... args) throws Exception {
-        Process p = StateStoreProcessTest.metal(state.toString(), args).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", args));
-        assertEquals(exit, p.exitValue(), String.join(" ", args) + ":\n" + out);
-        return out;
     }
 }
