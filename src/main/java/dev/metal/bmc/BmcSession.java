@@ -10,6 +10,14 @@ public interface BmcSession extends PowerControl, BootControl, AutoCloseable {
         return null;
     }
 
+    /**
+     * The last lines the host wrote to its serial console, as the BMC keeps them, oldest
+     * first; empty when the BMC keeps none (IPMI's Serial over LAN is live only) or says nothing.
+     */
+    default java.util.List<String> consoleTail(int lines) {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

@@ -75,6 +75,12 @@ public final class BmcThrottle {
             }
 
             @Override
+            public java.util.List<String> consoleTail(int lines) {
+                await(bmc);
+                return session.consoleTail(lines);
+            }
+
+            @Override
             public void close() {
                 session.close();
             }

@@ -210,6 +210,33 @@ public final class RedfishProvider implements BmcProvider {
             };
         }
 
+        /**
+         * The host console a BMC logs: OpenBMC's HostLogger log service (one entry per console
+         * line, oldest first, in pages). A BMC without one gives nothing.
+         */
+        @Override
+        public List<String> consoleTail(int lines) {
+            String services = client.read(systemUri).body().path("LogServices").path("@odata.id").asText("");
+            if (services.isEmpty()) return List.of();
+            String entries = null;
+            for (JsonNode m : client.read(services).body().path("Members")) {
+                String uri = m.path("@odata.id").asText("");
+                if (uri.endsWith("/HostLogger")) {
+                    entries = client.read(uri).body().path("Entries").path("@odata.id").asText(uri + "/Entries");
+                }
+            }
+            if (entries == null) return List.of();
+            JsonNode page = client.read(entries).body();
+            int count = page.path("Members@odata.count").asInt(page.path("Members").size());
+            if (count > page.path("Members").size()) {
+                // Only the first page came: ask for the last lines.
+                page = client.read(entries + "?$skip=" + Math.max(0, count - lines) + "&$top=" + lines).body();
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : page.path("Members")) out.add(e.path("Message").asText(""));
+            return out.size() <= lines ? out : out.subList(out.size() - lines, out.size());
+        }
+
         @Override
         public void close() {
             client.close();

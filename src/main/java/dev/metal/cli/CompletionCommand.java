@@ -75,11 +75,16 @@ public final class CompletionCommand extends BaseCommand {
 
     private static final String NAMES = """
             # Host and profile names come from the state: the first column of 'metal host list' or
-            # 'metal profile list', run with the --state FILE of the command line being completed.
+            # 'metal profile list', run with the --state FILE of the command line being completed
+            # (bash splits --state=FILE into '--state' '=' 'FILE' unless '=' left COMP_WORDBREAKS).
             function _metal_names() {
               local i state=()
               for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
-                [[ ${COMP_WORDS[i]} == --state ]] && state=(--state "${COMP_WORDS[i+1]}")
+                case ${COMP_WORDS[i]} in
+                  --state) if [[ ${COMP_WORDS[i+1]} == = ]]; then state=(--state "${COMP_WORDS[i+2]}")
+                           else state=(--state "${COMP_WORDS[i+1]}"); fi ;;
+                  --state=*) state=(--state "${COMP_WORDS[i]#--state=}") ;;
+                esac
               done
               "${COMP_WORDS[0]}" "${state[@]}" "$@" 2>/dev/null | awk 'NR > 1 && $1 != "-" { print $1 }'
             }

@@ -461,6 +461,7 @@ public final class Lab implements AutoCloseable {
             QemuVm vm = i > options.vms() ? null : new QemuVm(hostname, LabHardware.mgmtMac(i),
                     options.dir().resolve("vm-" + i), options.bootServer(), options.uefi(),
                     LabHardware.driveSerial(model, i, 0), log);
+            if (vm != null) LabHardware.hostLogger(bmc, () -> vm.consoleTail(1000));
             Server server = new Server(i, rack, slot, model, faults, bmc, machine, vm);
             server.log = log;
             bmc.addListener(new RedfishEmulator.Listener() {

@@ -47,6 +47,74 @@ public final class LabHardware {
         return h.tree;
     }
 
+    /** Console lines a HostLogger answer holds at most, as a BMC pages a long log. */
+    static final int HOST_LOGGER_PAGE = 100;
+
+    /**
+     * Gives the emulated BMC the host's serial console the way OpenBMC keeps it: a HostLogger
+     * log service under the system, one LogEntry per console line, oldest first, in pages of
+     * {@link #HOST_LOGGER_PAGE} ($skip and $top choose others).
+     */
+    public static void hostLogger(RedfishEmulator bmc, java.util.function.Supplier<List<String>> console) {
+        String services = SYSTEM + "/LogServices";
+        String service = services + "/HostLogger";
+        String entries = service + "/Entries";
+        bmc.update(SYSTEM, system -> system.putObject("LogServices").put("@odata.id", services));
+        ObjectNode collection = JSON.createObjectNode();
+        collection.put("@odata.id", services);
+        collection.put("@odata.type", "#LogServiceCollection.LogServiceCollection");
+        collection.put("Name", "System Log Services Collection");
+        collection.putArray("Members").addObject().put("@odata.id", service);
+        collection.put("Members@odata.count", 1);
+        bmc.put(services, collection);
+        ObjectNode logger = JSON.createObjectNode();
+        logger.put("@odata.id", service);
+        logger.put("@odata.type", "#LogService.v1_2_0.LogService");
+        logger.put("Id", "HostLogger");
+        logger.put("Name", "Host Logger Service");
+        logger.putObject("Entries").put("@odata.id", entries);
+        bmc.put(service, logger);
+        bmc.live(entries, query -> {
+            List<String> lines = console.get();
+            int skip = queryInt(query, "$skip", 0);
+            int top = queryInt(query, "$top", HOST_LOGGER_PAGE);
+            ObjectNode page = JSON.createObjectNode();
+            page.put("@odata.id", entries);
+            page.put("@odata.type", "#LogEntryCollection.LogEntryCollection");
+            page.put("Name", "HostLogger Entries");
+            ArrayNode members = page.putArray("Members");
+            for (int i = skip; i < Math.min(lines.size(), skip + top); i++) {
+                ObjectNode e = members.addObject();
+                e.put("@odata.id", entries + "/" + (i + 1));
+                e.put("@odata.type", "#LogEntry.v1_4_0.LogEntry");
+                e.put("Id", String.valueOf(i + 1));
+                e.put("EntryType", "Oem");
+                e.put("OemRecordFormat", "Host Logger Entry");
+                e.put("Message", lines.get(i));
+            }
+            page.put("Members@odata.count", lines.size());
+            if (skip + top < lines.size()) {
+                page.put("Members@odata.nextLink", entries + "?$skip=" + (skip + top) + "&$top=" + top);
+            }
+            return page;
+        });
+    }
+
+    private static int queryInt(String query, String name, int otherwise) {
+        if (query == null) return otherwise;
+        for (String pair : query.split("&")) {
+            String[] kv = java.net.URLDecoder.decode(pair, java.nio.charset.StandardCharsets.UTF_8).split("=", 2);
+            if (kv.length == 2 && kv[0].equals(name)) {
+                try {
+                    return Math.max(0, Integer.parseInt(kv[1]));
+                } catch (NumberFormatException e) {
+                    return otherwise;
+                }
+            }
+        }
+        return otherwise;
+    }
+
     /** The serial number the inventory reports for drive {@code index} of lab server {@code number}. */
     public static String driveSerial(ServerModel model, int number, int index) {
         return String.format("%s%07d%02d", model.drives().get(index).protocol().equals("NVMe") ? "S6" : "ZA", number, index);

@@ -92,6 +92,8 @@ public final class RedfishEmulator implements AutoCloseable {
 
     /** Resources by normalized URI (lower case, no trailing slash); replaced whole, never changed in place. */
     private final Map<String, ObjectNode> resources;
+    /** Resources made afresh for each GET from its query string (a log that grows). */
+    private final Map<String, java.util.function.Function<String, JsonNode>> live = new ConcurrentHashMap<>();
     private final Map<String, Long> latencyByUri;
     /**
      * Serialized answers by path and query, from the tree as it was at {@link #version}: a
@@ -286,6 +288,11 @@ public final class RedfishEmulator implements AutoCloseable {
         return node == null ? null : node.deepCopy();
     }
 
+    /** Serves {@code uri} from {@code content} (given the raw query string, or null), made afresh for each GET. */
+    public void live(String uri, java.util.function.Function<String, JsonNode> content) {
+        live.put(key(uri), content);
+    }
+
     /** Adds or replaces a resource. */
     public void put(String uri, ObjectNode node) {
         version.incrementAndGet();
@@ -436,6 +443,11 @@ public final class RedfishEmulator implements AutoCloseable {
             return;
         }
         String query = ex.getRequestURI().getRawQuery();
+        java.util.function.Function<String, JsonNode> made = live.get(key);
+        if (made != null) {
+            send(ex, 200, made.apply(query));
+            return;
+        }
         Expand expand = Expand.parse(query);
         if (expand != null && refuseExpand && resources.containsKey(key)) {
             send(ex, 400, error("Base.1.0.QueryNotSupported", "$expand is not supported"));

@@ -461,7 +461,9 @@ public final class ProvisionService {
                 return new ProvisionReport.Slot(start.slot(), hostname, "active", attempts,
                         timing.bootMs(), timing.powerMs(), timing.phoneHomeMs(), sinceStart());
             } catch (Failure f) {
-                String reason = f.getMessage();
+                // A boot that went wrong: the console tells what the boot server could not see.
+                boolean booting = !java.util.Set.of("bmc", "stopped", "other").contains(f.cause.key());
+                String reason = f.getMessage() + (host != null && booting ? console(host) : "");
                 Verdict verdict = guard.failed(hostname, f.cause);
                 boolean done;
                 if (verdict == Verdict.QUARANTINE) {
@@ -567,6 +569,26 @@ public final class ProvisionService {
                     + disk.describeFailures(host.hostname())));
         }
         return new Timing(bootMs, powerMs, phoneHomeMs);
+    }
+
+    /** Console lines a failure reason ends with. */
+    static final int CONSOLE_LINES = 5;
+
+    /**
+     * The last lines of a failed host's console, when its BMC keeps them, for the reason:
+     * "; console: LINE | LINE". Boot tokens (the kernel prints its command line) are masked,
+     * and escape sequences dropped. A BMC that cannot say adds nothing.
+     */
+    private String console(Host host) {
+        Bmcs.Attempt<List<String>> tail = bmcs.control(host, options.protocol(), (bmc, contact) -> bmc.consoleTail(CONSOLE_LINES));
+        if (!tail.ok() || tail.value() == null) return "";
+        List<String> lines = new ArrayList<>();
+        for (String line : tail.value()) {
+            String clean = line.replaceAll("\\e\\[[0-9;?]*[A-Za-z]", "").replaceAll("\\p{Cntrl}", "")
+                    .replaceAll("token=[^\\s&\"']+", "token=***").strip();
+            if (!clean.isEmpty()) lines.add(clean.length() > 200 ? clean.substring(0, 200) + "..." : clean);
+        }
+        return lines.isEmpty() ? "" : "; console: " + String.join(" | ", lines);
     }
 
     /** Powers a host off that this run took out of use; a BMC that does not do it is a warning. */

@@ -46,6 +46,9 @@ class CompletionTest {
         assertEquals(List.of("web-01", "web-02"), complete(bash, script, metal, "--state", state.toString(),
                 "host", "show", "web"));
         assertEquals(List.of("db-01"), complete(bash, script, metal, "--state", state.toString(), "power", "on", "d"));
+        // --state=FILE, as bash splits it by default and as one word.
+        assertEquals(List.of("db-01"), complete(bash, script, metal, "--state", "=", state.toString(), "power", "on", "d"));
+        assertEquals(List.of("db-01"), complete(bash, script, metal, "--state=" + state, "power", "on", "d"));
         assertEquals(List.of("web"), complete(bash, script, metal, "--state", state.toString(), "provision",
                 "--profile", ""));
         assertEquals(List.of("redfish"), complete(bash, script, metal, "power", "status", "--via", "r"));

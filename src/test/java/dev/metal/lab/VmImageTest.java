@@ -115,6 +115,11 @@ class VmImageTest {
         assertEquals("failed", slot.get("status").asText(), slot + vms.console(host));
         String reason = slot.get("attempts").get(0).get("reason").asText();
         assertTrue(reason.contains("image checksum mismatch"), reason + vms.console(host));
+        // The BMC keeps the VM's console (HostLogger): its last lines end the reason, the agent's failure among them.
+        String console = reason.substring(reason.indexOf("; console: ") + "; console: ".length());
+        assertTrue(reason.contains("; console: ") && console.contains("metal-agent") && console.contains("failed: step 50-image"),
+                reason + vms.console(host));
+        assertTrue(!console.contains("token=") || console.contains("token=***"), reason);
         JsonNode h = vms.host(host);
         assertEquals("quarantined", h.get("state").asText());
         assertTrue(h.get("stateReason").asText().contains("image checksum mismatch"), h.toString());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.IpmiSimProcess;
 import dev.metal.lab.Lab;
+import dev.metal.lab.LabState;
 import dev.metal.lab.Machine;
 import dev.metal.testing.Tools;
 import dev.metal.util.Json;
@@ -46,12 +47,7 @@ class ProvisionLabTest {
     private Path prepare(Lab lab) throws IOException {
         Path state = dir.resolve("state.json");
         Path labDir = dir.resolve("lab");
-        ok(CliRun.metal(state, "import", labDir.resolve("rack.csv").toString()));
-        ok(CliRun.metal(state, "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(),
-                "--port", Integer.toString(lab.servers().get(0).bmc.baseUri().getPort())));
-        ok(CliRun.metal(state, "scrape", "--all"));
-        ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
-        ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
+        LabState.ready(state, lab, labDir);
         return state;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metal.cli.CliRun;
 import dev.metal.lab.Lab;
+import dev.metal.lab.LabState;
 import dev.metal.util.Json;
 import java.net.URI;
 import java.nio.file.Files;
@@ -50,12 +51,7 @@ class ProvisionPreflightLabTest {
     void prepare() {
         state = dir.resolve("state.json");
         Path labDir = labHome.resolve("lab");
-        ok(CliRun.metal(state, "import", labDir.resolve("rack.csv").toString()));
-        ok(CliRun.metal(state, "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(),
-                "--port", Integer.toString(lab.bmcPort())));
-        ok(CliRun.metal(state, "scrape", "--all"));
-        ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
-        ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
+        LabState.ready(state, lab, labDir);
         for (Lab.Server s : lab.servers()) s.bmc.resetCounters();
     }
 

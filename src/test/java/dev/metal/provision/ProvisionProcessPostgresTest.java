@@ -7,30 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.metal.cli.CliRun;
 import dev.metal.model.HostState;
 import dev.metal.state.JournalQuery;
-import dev.metal.testing.PostgresServer;
+import dev.metal.testing.PostgresPerClass;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The provision processes of {@link ProvisionProcessTest} on a PostgreSQL state, and a server that stops mid-run. */
 class ProvisionProcessPostgresTest extends ProvisionProcessTest {
-    static PostgresServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass pg = new PostgresPerClass();
 
     @Override
     String location() throws Exception {
-        return server.newDatabase();
+        return pg.server().newDatabase();
     }
 
     @Test
@@ -46,16 +36,16 @@ class ProvisionProcessPostgresTest extends ProvisionProcessTest {
                 assertTrue(System.nanoTime() < deadline, Files.readString(dir.resolve("p.out.err")));
                 Thread.sleep(100);
             }
-            server.stop();
+            pg.server().stop();
             try {
                 assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the provision hangs with its server gone");
                 String err = Files.readString(dir.resolve("p.out.err"));
                 assertTrue(p.exitValue() != 0, err);
-                assertTrue(err.contains("cannot reach the PostgreSQL state postgresql://metal@127.0.0.1:" + server.port()), err);
-                assertFalse(err.contains(server.password()), err);
+                assertTrue(err.contains("cannot reach the PostgreSQL state postgresql://metal@127.0.0.1:" + pg.server().port()), err);
+                assertFalse(err.contains(pg.server().password()), err);
                 assertFalse(err.contains("\tat "), "no stack trace without -v: " + err);
             } finally {
-                server.startServer();
+                pg.server().startServer();
             }
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

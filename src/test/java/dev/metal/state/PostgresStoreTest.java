@@ -6,37 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metal.model.HostState;
+import dev.metal.testing.PostgresPerClass;
 import dev.metal.testing.PostgresServer;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on a real PostgreSQL server of this class's own, and what only a server has: logins, restarts. */
 class PostgresStoreTest extends StoreContractTest {
-    static PostgresServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass pg = new PostgresPerClass();
 
     @Override
     String newLocation() throws Exception {
-        return server.newDatabase();
+        return pg.server().newDatabase();
     }
 
     @Override
     void sql(String location, String statement) throws Exception {
         String db = database(location);
-        try (Connection c = server.connect(db); Statement s = c.createStatement()) {
+        try (Connection c = pg.server().connect(db); Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }
@@ -48,10 +39,10 @@ class PostgresStoreTest extends StoreContractTest {
 
     @Test
     void theLocationNeverShowsThePasswordAndABadOneIsAClearError() throws Exception {
-        String url = server.newDatabase();
+        String url = pg.server().newDatabase();
         String db = database(url);
-        String password = server.password();
-        String literal = "postgresql://" + PostgresServer.USER + ":" + password + "@127.0.0.1:" + server.port() + "/" + db;
+        String password = pg.server().password();
+        String literal = "postgresql://" + PostgresServer.USER + ":" + password + "@127.0.0.1:" + pg.server().port() + "/" + db;
         try (Store s = open(literal)) {
             s.update(tx -> {
                 tx.put(host("n1", "r1", HostState.IMPORTED), "imported");
@@ -61,7 +52,7 @@ class PostgresStoreTest extends StoreContractTest {
             assertEquals(1, s.hosts(HostQuery.all()).size());
         }
         assertFalse(Stores.printable(literal).contains(password));
-        String wrong = "postgresql://" + PostgresServer.USER + ":not-it@127.0.0.1:" + server.port() + "/" + db;
+        String wrong = "postgresql://" + PostgresServer.USER + ":not-it@127.0.0.1:" + pg.server().port() + "/" + db;
         try (Store s = open(wrong)) {
             StateException e = assertThrows(StateException.class, () -> s.host("n1"));
             assertTrue(e.getMessage().contains("refused the login"), e.getMessage());
@@ -70,9 +61,9 @@ class PostgresStoreTest extends StoreContractTest {
         // The password file (.pgpass format) is found through PGPASSFILE.
         java.nio.file.Path pgpass = java.nio.file.Files.createTempFile("pgpass", "");
         try {
-            java.nio.file.Files.writeString(pgpass, "# comment\nother:1:*:*:x\n127.0.0.1:" + server.port() + ":*:"
+            java.nio.file.Files.writeString(pgpass, "# comment\nother:1:*:*:x\n127.0.0.1:" + pg.server().port() + ":*:"
                     + PostgresServer.USER + ":" + password + "\n");
-            String bare = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + server.port() + "/" + db;
+            String bare = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.server().port() + "/" + db;
             try (Store s = Stores.open(bare, "test", java.time.Clock.systemUTC(), Map.of("PGPASSFILE", pgpass.toString()),
                     System.err)) {
                 assertEquals(1, s.hosts(HostQuery.all()).size());
@@ -84,20 +75,20 @@ class PostgresStoreTest extends StoreContractTest {
 
     @Test
     void aStoppedServerIsAClearErrorAndTheStoreRecoversWhenItIsBack() throws Exception {
-        String url = server.newDatabase();
+        String url = pg.server().newDatabase();
         try (Store s = open(url)) {
             s.update(tx -> {
                 tx.put(host("n1", "r1", HostState.IMPORTED), "imported");
                 return null;
             });
-            server.stop();
+            pg.server().stop();
             try {
                 StateException e = assertThrows(StateException.class, () -> s.host("n1"));
                 assertTrue(e.getMessage().contains("cannot reach the PostgreSQL state")
-                        && e.getMessage().contains("127.0.0.1:" + server.port()), e.getMessage());
-                assertFalse(e.getMessage().contains(server.password()));
+                        && e.getMessage().contains("127.0.0.1:" + pg.server().port()), e.getMessage());
+                assertFalse(e.getMessage().contains(pg.server().password()));
             } finally {
-                server.startServer();
+                pg.server().startServer();
             }
             assertEquals("n1", s.host("n1").hostname(), "a new connection once the server is back");
         }

@@ -10,6 +10,7 @@ import dev.metal.ipmi.IpmiSim;
 import dev.metal.lab.Fleet;
 import dev.metal.lab.IpmiSimProcess;
 import dev.metal.lab.Lab;
+import dev.metal.lab.LabState;
 import dev.metal.lab.Machine;
 import dev.metal.lab.RedfishEmulator;
 import dev.metal.lab.SelfSigned;
@@ -79,12 +80,7 @@ class CertificatePinTest {
         Path labDir = dir.resolve("lab");
         try (Lab lab = Lab.start(options)) {
             lab.awaitReady(Duration.ofSeconds(30));
-            ok(CliRun.metal(state, "import", labDir.resolve("rack.csv").toString()));
-            ok(CliRun.metal(state, "discover", "--leases", labDir.resolve("dnsmasq.leases").toString(),
-                    "--port", Integer.toString(lab.bmcPort())));
-            ok(CliRun.metal(state, "scrape", "--all"));
-            ok(CliRun.metal(state, "match", "--all", "--profiles", labDir.resolve("profiles").toString()));
-            ok(CliRun.metal(state, "site", "set", labDir.resolve("site.yaml").toString()));
+            LabState.ready(state, lab, labDir);
         }
         // The same servers on the same addresses and ports, but every BMC shows a new certificate.
         try (Lab lab = Lab.start(options)) {
