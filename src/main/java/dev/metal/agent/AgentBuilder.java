@@ -64,21 +64,16 @@ public final class AgentBuilder {
 
     /** Builds {@code out/vmlinuz} and {@code out/initrd} from the packages in {@code debs}. */
     public static Built build(Path debs, Path out) {
-        Path kernelDeb = Debs.find(debs, KERNEL_PACKAGE, "linux-image-cloud-amd64 $(apt-cache depends "
-                + "linux-image-cloud-amd64 | awk '/Depends: linux-image/ {print $2}')");
-        Path busyboxDeb = Debs.find(debs, BUSYBOX_PACKAGE, BUSYBOX_PACKAGE);
         Path work = null;
         try {
             Files.createDirectories(out);
             work = Files.createTempDirectory(out, ".agent-build");
-            Debs.unpack(kernelDeb, work.resolve("kernel"));
-            Debs.unpack(busyboxDeb, work.resolve("busybox"));
-            Path modulesRoot = work.resolve("kernel/lib/modules");
-            String version = only(modulesRoot, kernelDeb);
-            Path vmlinuz = work.resolve("kernel/boot/vmlinuz-" + version);
-            if (!Files.isRegularFile(vmlinuz)) throw new BadInputException(kernelDeb + " has no boot/vmlinuz-" + version);
-            Path busybox = work.resolve("busybox/bin/busybox");
-            if (!Files.isRegularFile(busybox)) throw new BadInputException(busyboxDeb + " has no bin/busybox");
+            Unpacked unpacked = unpack(debs, work);
+            Path busyboxDeb = unpacked.busyboxDeb();
+            Path modulesRoot = unpacked.modulesRoot();
+            String version = unpacked.version();
+            Path vmlinuz = unpacked.vmlinuz();
+            Path busybox = unpacked.busybox();
             List<KernelModules.Module> modules = new KernelModules(modulesRoot.resolve(version)).pick();
 
             Path initrdTmp = work.resolve(INITRD);
@@ -155,6 +150,25 @@ public final class AgentBuilder {
             files.put(path.substring(1), lib.toRealPath());
         }
         return files;
+    }
+
+    /** The cloud kernel and busybox-static unpacked: the kernel's version, its modules and image, and busybox. */
+    record Unpacked(Path kernelDeb, Path busyboxDeb, String version, Path modulesRoot, Path vmlinuz, Path busybox) {}
+
+    /** Finds the kernel and busybox-static .deb files in {@code debs} and unpacks them under {@code work}. */
+    static Unpacked unpack(Path debs, Path work) throws IOException {
+        Path kernelDeb = Debs.find(debs, KERNEL_PACKAGE, "linux-image-cloud-amd64 $(apt-cache depends "
+                + "linux-image-cloud-amd64 | awk '/Depends: linux-image/ {print $2}')");
+        Path busyboxDeb = Debs.find(debs, BUSYBOX_PACKAGE, BUSYBOX_PACKAGE);
+        Debs.unpack(kernelDeb, work.resolve("kernel"));
+        Debs.unpack(busyboxDeb, work.resolve("busybox"));
+        Path modulesRoot = work.resolve("kernel/lib/modules");
+        String version = only(modulesRoot, kernelDeb);
+        Path vmlinuz = work.resolve("kernel/boot/vmlinuz-" + version);
+        if (!Files.isRegularFile(vmlinuz)) throw new BadInputException(kernelDeb + " has no boot/vmlinuz-" + version);
+        Path busybox = work.resolve("busybox/bin/busybox");
+        if (!Files.isRegularFile(busybox)) throw new BadInputException(busyboxDeb + " has no bin/busybox");
+        return new Unpacked(kernelDeb, busyboxDeb, version, modulesRoot, vmlinuz, busybox);
     }
 
     private static String only(Path modulesRoot, Path deb) throws IOException {

@@ -1,6 +1,5 @@
 package dev.metal.agent;
 
-import dev.metal.model.BadInputException;
 import dev.metal.model.SystemicException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,23 +35,15 @@ public final class ImageBuilder {
 
     /** Builds {@code out/NAME.raw} and {@code out/NAME.raw.xz} from the packages in {@code debs}. */
     public static Built build(Path debs, Path out, String name) {
-        Path kernelDeb = Debs.find(debs, AgentBuilder.KERNEL_PACKAGE, "linux-image-cloud-amd64");
-        Path busyboxDeb = Debs.find(debs, AgentBuilder.BUSYBOX_PACKAGE, AgentBuilder.BUSYBOX_PACKAGE);
         Path work = null;
         try {
             Files.createDirectories(out);
             work = Files.createTempDirectory(out, ".image-build");
-            Debs.unpack(kernelDeb, work.resolve("kernel"));
-            Debs.unpack(busyboxDeb, work.resolve("busybox"));
-            Path modulesRoot = work.resolve("kernel/lib/modules");
-            String version;
-            try (Stream<Path> s = Files.list(modulesRoot)) {
-                List<Path> versions = s.toList();
-                if (versions.size() != 1) throw new BadInputException(kernelDeb + ": expected one kernel in lib/modules");
-                version = versions.get(0).getFileName().toString();
-            }
+            AgentBuilder.Unpacked unpacked = AgentBuilder.unpack(debs, work);
+            Path modulesRoot = unpacked.modulesRoot();
+            String version = unpacked.version();
             List<KernelModules.Module> modules = new KernelModules(modulesRoot.resolve(version)).pick();
-            byte[] busybox = Files.readAllBytes(work.resolve("busybox/bin/busybox"));
+            byte[] busybox = Files.readAllBytes(unpacked.busybox());
             StringBuilder moduleList = new StringBuilder();
             for (KernelModules.Module m : modules) moduleList.append(m.path()).append('\n');
 
@@ -75,7 +66,7 @@ public final class ImageBuilder {
                 Files.createDirectories(to.getParent());
                 Files.copy(modulesRoot.resolve(version).resolve(m.path()), to);
             }
-            Files.copy(work.resolve("kernel/boot/vmlinuz-" + version), root.resolve("boot/vmlinuz-" + version));
+            Files.copy(unpacked.vmlinuz(), root.resolve("boot/vmlinuz-" + version));
             Files.createSymbolicLink(root.resolve("boot/vmlinuz"), Path.of("vmlinuz-" + version));
             // The initramfs that mounts the root: busybox, the modules and its init.
             Path initrd = root.resolve("boot/initrd.img-" + version);
