@@ -101,18 +101,12 @@ public final class LabHardware {
     }
 
     private static int queryInt(String query, String name, int otherwise) {
-        if (query == null) return otherwise;
-        for (String pair : query.split("&")) {
-            String[] kv = java.net.URLDecoder.decode(pair, java.nio.charset.StandardCharsets.UTF_8).split("=", 2);
-            if (kv.length == 2 && kv[0].equals(name)) {
-                try {
-                    return Math.max(0, Integer.parseInt(kv[1]));
-                } catch (NumberFormatException e) {
-                    return otherwise;
-                }
-            }
+        String value = RedfishEmulator.queryParameter(query, name);
+        try {
+            return value == null ? otherwise : Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
-        return otherwise;
     }
 
     /** The serial number the inventory reports for drive {@code index} of lab server {@code number}. */

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -93,7 +94,7 @@ public final class RedfishEmulator implements AutoCloseable {
     /** Resources by normalized URI (lower case, no trailing slash); replaced whole, never changed in place. */
     private final Map<String, ObjectNode> resources;
     /** Resources made afresh for each GET from its query string (a log that grows). */
-    private final Map<String, java.util.function.Function<String, JsonNode>> live = new ConcurrentHashMap<>();
+    private final Map<String, Function<String, JsonNode>> live = new ConcurrentHashMap<>();
     private final Map<String, Long> latencyByUri;
     /**
      * Serialized answers by path and query, from the tree as it was at {@link #version}: a
@@ -289,7 +290,7 @@ public final class RedfishEmulator implements AutoCloseable {
     }
 
     /** Serves {@code uri} from {@code content} (given the raw query string, or null), made afresh for each GET. */
-    public void live(String uri, java.util.function.Function<String, JsonNode> content) {
+    public void live(String uri, Function<String, JsonNode> content) {
         live.put(key(uri), content);
     }
 
@@ -443,7 +444,7 @@ public final class RedfishEmulator implements AutoCloseable {
             return;
         }
         String query = ex.getRequestURI().getRawQuery();
-        java.util.function.Function<String, JsonNode> made = live.get(key);
+        Function<String, JsonNode> made = live.get(key);
         if (made != null) {
             send(ex, 200, made.apply(query));
             return;
@@ -570,21 +571,26 @@ public final class RedfishEmulator implements AutoCloseable {
     private record Expand(char kind, int levels) {
         /** "$expand=.($levels=2)", "*", "~"; null when there is no $expand. */
         static Expand parse(String rawQuery) {
-            if (rawQuery == null) return null;
-            for (String part : rawQuery.split("&")) {
-                String p = URLDecoder.decode(part, StandardCharsets.UTF_8);
-                if (!p.startsWith("$expand=") || p.length() < 9) continue;
-                String v = p.substring(8);
-                int levels = 1;
-                int at = v.indexOf("$levels=");
-                if (at >= 0) {
-                    String n = v.substring(at + 8).replaceAll("[^0-9].*", "");
-                    if (!n.isEmpty()) levels = Integer.parseInt(n);
-                }
-                return new Expand(v.charAt(0), levels);
+            String v = queryParameter(rawQuery, "$expand");
+            if (v == null || v.isEmpty()) return null;
+            int levels = 1;
+            int at = v.indexOf("$levels=");
+            if (at >= 0) {
+                String n = v.substring(at + 8).replaceAll("[^0-9].*", "");
+                if (!n.isEmpty()) levels = Integer.parseInt(n);
             }
-            return null;
+            return new Expand(v.charAt(0), levels);
         }
+    }
+
+    /** The first value of a query parameter, decoded ("$skip" of "$skip=5&$top=2"), or null. */
+    public static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) return null;
+        for (String part : rawQuery.split("&")) {
+            String p = URLDecoder.decode(part, StandardCharsets.UTF_8);
+            if (p.startsWith(name + "=")) return p.substring(name.length() + 1);
+        }
+        return null;
     }
 
     private boolean expandSupported() {
